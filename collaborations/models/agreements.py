@@ -1,0 +1,92 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .collaborations import Collaboration, Visibility
+from .costs import CostKey
+from .municipalities import Municipality
+
+
+class HostAgreement(models.Model):
+    """A host-municipality agreement (vertskommuneavtale, kommuneloven § 20-2
+    administrative or § 20-3 with a joint political board). The host delivers
+    the service and employs the staff, so the positions (årsverk) sit there.
+    Exit follows § 20-4 and the agreement's own notice period."""
+
+    class LegalBasis(models.TextChoices):
+        ADMINISTRATIVE = "20-2", _("Administrativt vertskommunesamarbeid (§ 20-2)")
+        JOINT_BOARD = "20-3", _("Vertskommunesamarbeid med felles folkevalgt nemnd (§ 20-3)")
+        OTHER = "other", _("Annen avtale om vertskommune")
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="host_agreements",
+                                      verbose_name=_("samarbeid"))
+    service = models.CharField(_("tjeneste"), max_length=200)
+    host = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="hosted_agreements",
+                             verbose_name=_("vertskommune"))
+    legal_basis = models.CharField(_("hjemmel"), max_length=10, choices=LegalBasis.choices,
+                                   default=LegalBasis.ADMINISTRATIVE)
+    delegated_authority = models.TextField(_("delegert myndighet"), blank=True)
+    positions = models.DecimalField(_("årsverk hos vertskommunen"), max_digits=6, decimal_places=1, default=0)
+    annual_cost = models.DecimalField(_("årlig kostnad (NOK)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    cost_key = models.ForeignKey(CostKey, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="host_agreements", verbose_name=_("kostnadsnøkkel"))
+    starts_on = models.DateField(_("gjelder fra"), null=True, blank=True)
+    ends_on = models.DateField(_("gjelder til"), null=True, blank=True)
+    notice_months = models.PositiveSmallIntegerField(_("oppsigelsestid (måneder)"), null=True, blank=True)
+    exit_terms = models.TextField(_("uttreden"), blank=True,
+                                  help_text=_("Avtalens egne vilkår for uttreden, i tillegg til kommuneloven § 20-4."))
+    visibility = models.CharField(_("synlighet"), max_length=10, choices=Visibility.choices,
+                                  default=Visibility.PUBLISHED)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("vertskommuneavtale")
+        verbose_name_plural = _("vertskommuneavtaler")
+        ordering = ["collaboration__name", "service"]
+        constraints = [
+            models.CheckConstraint(condition=Q(positions__gte=0), name="host_agreement_positions_positive",
+                                   violation_error_message=_("Årsverk kan ikke være negativt.")),
+            models.CheckConstraint(condition=Q(annual_cost__isnull=True) | Q(annual_cost__gte=0),
+                                   name="host_agreement_cost_positive",
+                                   violation_error_message=_("Årlig kostnad kan ikke være negativ.")),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="host_agreement_dates_ordered",
+                violation_error_message=_("«Gjelder til» kan ikke være før «gjelder fra»."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} (vert: {self.host})"
+
+    def clean(self):
+        if self.cost_key_id and self.collaboration_id and self.cost_key.collaboration_id != self.collaboration_id:
+            raise ValidationError({"cost_key": _("Kostnadsnøkkelen hører til et annet samarbeid.")})
+
+
+class HostAgreementParticipant(models.Model):
+    """A municipality that buys the service from the host, with its council's
+    adoption of the agreement (date and case number)."""
+
+    agreement = models.ForeignKey(HostAgreement, on_delete=models.CASCADE, related_name="participants",
+                                  verbose_name=_("avtale"))
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="bought_agreements",
+                                     verbose_name=_("kommune"))
+    adopted_on = models.DateField(_("vedtatt i kommunestyret"), null=True, blank=True)
+    case_number = models.CharField(_("saksnummer"), max_length=50, blank=True)
+    left_on = models.DateField(_("uttrådt"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("deltaker i vertskommuneavtale")
+        verbose_name_plural = _("deltakere i vertskommuneavtale")
+        ordering = ["agreement", "municipality__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "municipality"], name="host_participant_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} – {self.agreement.service}"

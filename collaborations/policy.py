@@ -1,0 +1,231 @@
+"""The permission policy: the one place that answers "may this user do this
+to this object". Views, the admin, exports, the API and report jobs all ask
+here; nothing else decides.
+
+Facts come from django-guardian object permissions (direct FK tables), which
+`services.roles` grants from role assignments:
+
+* secretariat of C: manage_collaboration + view_internal + read_dashboards on C
+* administrator of M (through M's admin group): view_internal + read_dashboards
+  on every collaboration M is a member of; change_measure on measures M owns;
+  report_measure on measures M takes part in
+* network coordinator of N: coordinate_network on N (edits N's measures) and
+  read_dashboards on N's collaboration
+* politician of M (through M's politician group): read_dashboards on every
+  collaboration M is a member of; they edit nothing and see only published items
+* anonymous: published items only
+
+Lookups that fail for "missing" and "forbidden" alike raise Http404, so a
+stranger cannot probe for internal items by URL.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from guardian.shortcuts import get_objects_for_user
+
+from .models import Collaboration, Measure, Network, Visibility
+from .models.roles import Role, RoleAssignment
+
+
+class Action(StrEnum):
+    VIEW = "view"                       # see the item at all
+    EDIT = "edit"                       # change the measure's fields, set overall status
+    REPORT_PART = "report_part"         # report a participant's own part of a measure
+    MANAGE = "manage"                   # secretariat: everything in the collaboration
+    READ_DASHBOARDS = "read_dashboards"
+    VIEW_INTERNAL = "view_internal"
+    GENERATE_REPORTS = "generate_reports"
+    COORDINATE = "coordinate"           # network coordinator
+
+
+def _authenticated(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+# ---------------------------------------------------------------- querysets
+
+def collaborations_with(user, perm: str) -> QuerySet[Collaboration]:
+    if not _authenticated(user):
+        return Collaboration.objects.none()
+    if user.is_superuser:
+        return Collaboration.objects.all()
+    return get_objects_for_user(user, f"collaborations.{perm}", Collaboration, accept_global_perms=False)
+
+
+def coordinated_networks(user) -> QuerySet[Network]:
+    if not _authenticated(user):
+        return Network.objects.none()
+    if user.is_superuser:
+        return Network.objects.all()
+    return get_objects_for_user(user, "collaborations.coordinate_network", Network, accept_global_perms=False)
+
+
+def editable_measures(user) -> QuerySet[Measure]:
+    """Measures whose fields and overall status the user may set."""
+    if not _authenticated(user):
+        return Measure.objects.none()
+    if user.is_superuser:
+        return Measure.objects.all()
+    direct = get_objects_for_user(user, "collaborations.change_measure", Measure, accept_global_perms=False)
+    return Measure.objects.filter(
+        Q(pk__in=direct.values("pk"))
+        | Q(collaboration__in=collaborations_with(user, "manage_collaboration").values("pk"))
+        | Q(network__in=coordinated_networks(user).values("pk"))
+    )
+
+
+def reportable_measures(user) -> QuerySet[Measure]:
+    """Measures the user may at least report a municipality's part of."""
+    if not _authenticated(user):
+        return Measure.objects.none()
+    if user.is_superuser:
+        return Measure.objects.all()
+    direct = get_objects_for_user(
+        user, ["collaborations.report_measure", "collaborations.change_measure"], Measure,
+        any_perm=True, accept_global_perms=False,
+    )
+    return Measure.objects.filter(Q(pk__in=direct.values("pk")) | Q(pk__in=editable_measures(user).values("pk")))
+
+
+def visible_measures(user, queryset: QuerySet[Measure] | None = None) -> QuerySet[Measure]:
+    """Every measure the user may see. Anonymous visitors and politicians:
+    published only; the administration also sees internal ones."""
+    qs = Measure.objects.all() if queryset is None else queryset
+    if not _authenticated(user):
+        return qs.filter(visibility=Visibility.PUBLISHED)
+    if user.is_superuser:
+        return qs
+    return qs.filter(
+        Q(visibility=Visibility.PUBLISHED)
+        | Q(collaboration__in=collaborations_with(user, "view_internal").values("pk"))
+        | Q(pk__in=reportable_measures(user).values("pk"))
+    )
+
+
+def visible(user, queryset: QuerySet, collaboration_field: str = "collaboration") -> QuerySet:
+    """Filter any queryset with a `visibility` field and a path to a
+    collaboration: published, or internal where the user may see internal items."""
+    if not _authenticated(user):
+        return queryset.filter(visibility=Visibility.PUBLISHED)
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(
+        Q(visibility=Visibility.PUBLISHED)
+        | Q(**{f"{collaboration_field}__in": collaborations_with(user, "view_internal").values("pk")})
+    )
+
+
+def user_municipality_ids(user, role: Role = Role.MUNICIPAL_ADMIN) -> set[int]:
+    if not _authenticated(user):
+        return set()
+    return set(RoleAssignment.objects.filter(user=user, role=role).values_list("municipality_id", flat=True))
+
+
+# ---------------------------------------------------------------- single objects
+
+def _collaboration_of(obj) -> Collaboration | None:
+    if isinstance(obj, Collaboration):
+        return obj
+    return getattr(obj, "collaboration", None)
+
+
+def allows(user, action: Action | str, obj) -> bool:
+    """May `user` do `action` to `obj`? The single question everything asks."""
+    action = Action(action)
+    if _authenticated(user) and user.is_superuser:
+        return True
+    if isinstance(obj, Measure):
+        return _allows_measure(user, action, obj)
+    if isinstance(obj, Network):
+        if action == Action.VIEW:
+            return obj.visibility == Visibility.PUBLISHED or _has(user, "view_internal", obj.collaboration) \
+                or _has_network(user, obj)
+        if action in (Action.EDIT, Action.COORDINATE):
+            return _has_network(user, obj) or _has(user, "manage_collaboration", obj.collaboration)
+        return _allows_collaboration(user, action, obj.collaboration)
+    if isinstance(obj, Collaboration):
+        return _allows_collaboration(user, action, obj)
+    collaboration = _collaboration_of(obj)
+    if collaboration is None:
+        return False
+    if action == Action.VIEW:
+        if getattr(obj, "visibility", Visibility.PUBLISHED) == Visibility.PUBLISHED:
+            return True
+        return _has(user, "view_internal", collaboration)
+    if action in (Action.EDIT, Action.MANAGE):
+        return _has(user, "manage_collaboration", collaboration)
+    return _allows_collaboration(user, action, collaboration)
+
+
+def _has(user, perm: str, collaboration: Collaboration) -> bool:
+    return _authenticated(user) and user.has_perm(f"collaborations.{perm}", collaboration)
+
+
+def _has_network(user, network: Network | None) -> bool:
+    return network is not None and _authenticated(user) and user.has_perm("collaborations.coordinate_network", network)
+
+
+def _allows_collaboration(user, action: Action, collaboration: Collaboration) -> bool:
+    if action == Action.VIEW:
+        return True  # the collaboration itself is public; its items are filtered
+    if action in (Action.MANAGE, Action.EDIT, Action.GENERATE_REPORTS):
+        return _has(user, "manage_collaboration", collaboration)
+    if action == Action.VIEW_INTERNAL:
+        return _has(user, "view_internal", collaboration)
+    if action == Action.READ_DASHBOARDS:
+        return True  # public versions exist; what they contain is filtered
+    return False
+
+
+def _allows_measure(user, action: Action, measure: Measure) -> bool:
+    if action == Action.VIEW:
+        return (measure.visibility == Visibility.PUBLISHED
+                or _has(user, "view_internal", measure.collaboration)
+                or _allows_measure(user, Action.REPORT_PART, measure))
+    if action == Action.EDIT:
+        return (_authenticated(user) and user.has_perm("collaborations.change_measure", measure)) \
+            or _has(user, "manage_collaboration", measure.collaboration) \
+            or _has_network(user, measure.network)
+    if action == Action.REPORT_PART:
+        return (_authenticated(user) and user.has_perm("collaborations.report_measure", measure)) \
+            or _allows_measure(user, Action.EDIT, measure)
+    if action == Action.MANAGE:
+        return _has(user, "manage_collaboration", measure.collaboration)
+    return _allows_collaboration(user, action, measure.collaboration)
+
+
+def reportable_municipality_ids(user, measure: Measure) -> set[int]:
+    """The participating municipalities whose part this user may report."""
+    participants = set(measure.participations.values_list("municipality_id", flat=True))
+    if allows(user, Action.EDIT, measure):
+        return participants
+    if not allows(user, Action.REPORT_PART, measure):
+        return set()
+    return participants & user_municipality_ids(user)
+
+
+# ---------------------------------------------------------------- view helpers
+
+def get_measure_for_user(user, measure_id: int, action: Action | str = Action.VIEW) -> Measure:
+    """Fetch a measure for `action`, or refuse. Missing and invisible give the
+    same 404; visible but not allowed gives a friendly 403."""
+    measure = Measure.objects.select_related(
+        "collaboration", "strategy__plan", "responsible", "owner_municipality", "network",
+        "host_municipality", "host_agreement", "cost_key",
+    ).filter(pk=measure_id).first()
+    if measure is None or not allows(user, Action.VIEW, measure):
+        raise Http404(_("Fant ikke tiltaket."))
+    if not allows(user, action, measure):
+        raise PermissionDenied(_("Du har ikke tilgang til å endre dette tiltaket."))
+    return measure
+
+
+def require(user, action: Action | str, obj, message: str | None = None) -> None:
+    if not allows(user, action, obj):
+        raise PermissionDenied(message or _("Du har ikke tilgang til dette."))
