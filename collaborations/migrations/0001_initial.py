@@ -683,11 +683,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='costkey',
-            constraint=models.CheckConstraint(condition=models.Q(('fixed_share_percent__gte', 0), ('population_share_percent__gte', 0), ('fixed_share_percent__lte', 100), ('population_share_percent__lte', 100)), name='cost_key_percent_range', violation_error_message='Andelene må ligge mellom 0 og 100 %.'),
+            constraint=models.CheckConstraint(condition=models.Q(('fixed_share_percent__gte', 0), ('population_share_percent__gte', 0), ('fixed_share_percent__lte', 100), ('population_share_percent__lte', 100)), name='cost_key_percent_range', violation_error_message='Andelene må ligge mellom 0 og 100 %%.'),
         ),
         migrations.AddConstraint(
             model_name='costkey',
-            constraint=models.CheckConstraint(condition=models.Q(('fixed_share_percent', django.db.models.expressions.CombinedExpression(models.Value(100), '-', models.F('population_share_percent')))), name='cost_key_sums_to_100', violation_error_message='Fast andel og andel etter innbyggertall må til sammen bli 100 %.'),
+            constraint=models.CheckConstraint(condition=models.Q(('fixed_share_percent', django.db.models.expressions.CombinedExpression(models.Value(100), '-', models.F('population_share_percent')))), name='cost_key_sums_to_100', violation_error_message='Fast andel og andel etter innbyggertall må til sammen bli 100 %%.'),
         ),
         migrations.AddConstraint(
             model_name='costkey',

@@ -28,12 +28,12 @@ class CostKey(models.Model):
                 condition=Q(fixed_share_percent__gte=0) & Q(population_share_percent__gte=0)
                 & Q(fixed_share_percent__lte=100) & Q(population_share_percent__lte=100),
                 name="cost_key_percent_range",
-                violation_error_message=_("Andelene må ligge mellom 0 og 100 %."),
+                violation_error_message=_("Andelene må ligge mellom 0 og 100 %%."),
             ),
             models.CheckConstraint(
                 condition=Q(fixed_share_percent=100 - models.F("population_share_percent")),
                 name="cost_key_sums_to_100",
-                violation_error_message=_("Fast andel og andel etter innbyggertall må til sammen bli 100 %."),
+                violation_error_message=_("Fast andel og andel etter innbyggertall må til sammen bli 100 %%."),
             ),
             models.UniqueConstraint(fields=["collaboration", "name"], name="cost_key_name_unique"),
         ]
