@@ -159,7 +159,9 @@ STORAGES = {
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
 DOCUMENT_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "txt", "png", "jpg", "jpeg"]
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Django 6.1 mailers; the console backend prints e-mails (password reset,
+# reminders) to the terminal unless EMAIL_BACKEND says otherwise.
+MAILERS = {"default": {"BACKEND": env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Samarbeidsportalen <post@samarbeidsportalen.no>")
 
 # Background jobs. No REDIS_URL: tasks run eagerly in-process (embedded
