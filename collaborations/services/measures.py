@@ -41,14 +41,25 @@ def _display(measure: Measure, field: str) -> str:
 
 @transaction.atomic
 def measure_create(*, acting_user, reason: str = "", participant_ids: list[int] | None = None,
-                   partner_ids: list[int] | None = None, **fields: Any) -> Measure:
+                   partner_ids: list[int] | None = None, recorded_at: dt.datetime | None = None,
+                   **fields: Any) -> Measure:
+    """Create a measure with its participants. `recorded_at` backdates the
+    history (imports of an existing action plan, demo data), so that the
+    portfolio rebuilt for an earlier date includes it."""
     measure = Measure(**fields)
     measure._history_user = acting_user if acting_user and acting_user.is_authenticated else None
     measure._change_reason = reason or _("Opprettet")
+    if recorded_at is not None:
+        measure._history_date = recorded_at
+        measure.last_status_at = measure.last_status_at or recorded_at
     measure.full_clean()
     measure.save()
     for municipality_id in participant_ids or []:
-        Participation.objects.create(measure=measure, municipality_id=municipality_id)
+        p = Participation(measure=measure, municipality_id=municipality_id)
+        p._history_user = measure._history_user
+        if recorded_at is not None:
+            p._history_date = recorded_at
+        p.save()
     if partner_ids:
         measure.partners.set(partner_ids)
     permissions_sync_measure(measure)
@@ -116,12 +127,16 @@ def measure_post_status_update(*, acting_user, measure: Measure, reported_on: dt
                                traffic_light: str, light_reason: str = "", status_text: str = "",
                                follow_up_text: str = "", follow_up_responsible: str = "",
                                follow_up_due: dt.date | None = None, municipality=None,
-                               expected_version: int | None = None, reason: str = "") -> StatusUpdate:
+                               expected_version: int | None = None, reason: str = "",
+                               recorded_at: dt.datetime | None = None) -> StatusUpdate:
     """Record a status update.
 
     Without `municipality` it is the measure's overall status and is copied
     onto the measure (with history); with one, it is that participant's part
     of a shared measure and leaves the overall status alone.
+
+    `recorded_at` backdates the record (imports of past updates, demo data);
+    the web form never passes it.
     """
     if traffic_light != TrafficLight.GREEN and not light_reason.strip():
         raise DomainError({"light_reason": _("Gul og rød status må ha en begrunnelse.")})
@@ -138,20 +153,26 @@ def measure_post_status_update(*, acting_user, measure: Measure, reported_on: dt
     )
     update.full_clean()
     current = Measure.objects.select_for_update().get(pk=measure.pk)
+    moment = recorded_at or timezone.now()
+    if recorded_at is not None:
+        current._history_date = recorded_at
     if municipality is None:
         if expected_version is not None and current.version != expected_version:
             raise ConcurrentEditError(changes_since(current, expected_version), _last_editor(current))
         for field in STATUS_FIELDS:
             setattr(current, field, getattr(update, field))
         current.version += 1
-        current.last_status_at = timezone.now()
+        current.last_status_at = moment
         _save_with_history(current, acting_user=acting_user,
                            reason=reason or _("Statusoppdatering %(date)s") % {"date": reported_on.strftime("%d.%m.%Y")},
                            update_fields=list(STATUS_FIELDS) + ["version", "last_status_at"])
     else:
-        current.last_status_at = timezone.now()
-        current.save(update_fields=["last_status_at"])  # not a tracked field: no history row
+        current.last_status_at = max(filter(None, [current.last_status_at, moment]))
+        current.save_without_historical_record(update_fields=["last_status_at"])
     update.save()
+    if recorded_at is not None:
+        StatusUpdate.objects.filter(pk=update.pk).update(created_at=recorded_at)
+        update.created_at = recorded_at
     return update
 
 
