@@ -29,7 +29,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from guardian.shortcuts import get_objects_for_user
 
-from .models import Collaboration, Measure, Network, Visibility
+from .models import Collaboration, Document, Measure, Network, Visibility
 from .models.roles import Role, RoleAssignment
 
 
@@ -121,6 +121,23 @@ def visible(user, queryset: QuerySet, collaboration_field: str = "collaboration"
     )
 
 
+def visible_reports(user, queryset: QuerySet) -> QuerySet:
+    """Report jobs (reporting.ReportJob: collaboration, published_at,
+    include_internal) the user may see and download. The secretariat sees
+    every report of its collaborations, drafts included; everyone else only
+    published reports, and internal ones only with access to internal items."""
+    if _authenticated(user) and user.is_superuser:
+        return queryset
+    published_public = Q(published_at__isnull=False, include_internal=False)
+    if not _authenticated(user):
+        return queryset.filter(published_public)
+    return queryset.filter(
+        published_public
+        | Q(collaboration__in=collaborations_with(user, "manage_collaboration").values("pk"))
+        | Q(published_at__isnull=False, collaboration__in=collaborations_with(user, "view_internal").values("pk"))
+    )
+
+
 def user_municipality_ids(user, role: Role = Role.MUNICIPAL_ADMIN) -> set[int]:
     if not _authenticated(user):
         return set()
@@ -130,9 +147,18 @@ def user_municipality_ids(user, role: Role = Role.MUNICIPAL_ADMIN) -> set[int]:
 # ---------------------------------------------------------------- single objects
 
 def _collaboration_of(obj) -> Collaboration | None:
+    """The collaboration a row belongs to, through its parent if it has none
+    of its own (a meeting through its body, a status update through its measure)."""
     if isinstance(obj, Collaboration):
         return obj
-    return getattr(obj, "collaboration", None)
+    collaboration = getattr(obj, "collaboration", None)
+    if collaboration is not None:
+        return collaboration
+    for parent in ("measure", "agreement", "plan", "body", "meeting"):
+        related = getattr(obj, parent, None)
+        if related is not None:
+            return _collaboration_of(related)
+    return None
 
 
 def allows(user, action: Action | str, obj) -> bool:
@@ -142,6 +168,8 @@ def allows(user, action: Action | str, obj) -> bool:
         return True
     if isinstance(obj, Measure):
         return _allows_measure(user, action, obj)
+    if isinstance(obj, Document):
+        return _allows_document(user, action, obj)
     if isinstance(obj, Network):
         if action == Action.VIEW:
             return obj.visibility == Visibility.PUBLISHED or _has(user, "view_internal", obj.collaboration) \
@@ -154,12 +182,18 @@ def allows(user, action: Action | str, obj) -> bool:
     collaboration = _collaboration_of(obj)
     if collaboration is None:
         return False
+    parent_measure = getattr(obj, "measure", None)
+    if action == Action.VIEW and isinstance(parent_measure, Measure) and not _allows_measure(
+            user, Action.VIEW, parent_measure):
+        return False  # a status update or participation of an internal measure is internal too
     if action == Action.VIEW:
         if getattr(obj, "visibility", Visibility.PUBLISHED) == Visibility.PUBLISHED:
             return True
         return _has(user, "view_internal", collaboration)
     if action in (Action.EDIT, Action.MANAGE):
         return _has(user, "manage_collaboration", collaboration)
+    if not allows(user, Action.VIEW, obj):
+        return False  # nothing more about an item one may not see
     return _allows_collaboration(user, action, collaboration)
 
 
@@ -197,7 +231,35 @@ def _allows_measure(user, action: Action, measure: Measure) -> bool:
             or _allows_measure(user, Action.EDIT, measure)
     if action == Action.MANAGE:
         return _has(user, "manage_collaboration", measure.collaboration)
+    if action == Action.COORDINATE:
+        return measure.network is not None and allows(user, Action.COORDINATE, measure.network)
+    if not _allows_measure(user, Action.VIEW, measure):
+        return False  # nothing more about a measure one may not see
     return _allows_collaboration(user, action, measure.collaboration)
+
+
+def _may_see_internal_of(user, measure: Measure) -> bool:
+    return _has(user, "view_internal", measure.collaboration) or _allows_measure(user, Action.REPORT_PART, measure)
+
+
+def _allows_document(user, action: Action, document: Document) -> bool:
+    """A document follows its measure; an internal one (ROS) only reaches the
+    administration, never anonymous visitors, politicians or outsiders."""
+    measure = document.measure
+    if action == Action.VIEW:
+        return _allows_measure(user, Action.VIEW, measure) and (
+            document.visibility == Visibility.PUBLISHED or _may_see_internal_of(user, measure))
+    return _allows_measure(user, action, measure)
+
+
+def visible_documents(user, measure: Measure, queryset=None):
+    """The documents of `measure` the user may see (the measure itself must be visible)."""
+    qs = measure.documents.all() if queryset is None else queryset.filter(measure=measure)
+    if not allows(user, Action.VIEW, measure):
+        return qs.none()
+    if _authenticated(user) and (user.is_superuser or _may_see_internal_of(user, measure)):
+        return qs
+    return qs.filter(visibility=Visibility.PUBLISHED)
 
 
 def reportable_municipality_ids(user, measure: Measure) -> set[int]:

@@ -29,6 +29,47 @@ def politician_group(municipality: Municipality) -> Group:
     return group
 
 
+# Model-level permissions that let a secretariat user into the Django admin.
+# They only open the door: which rows they see and may change is decided per
+# object by the policy (collaborations.admin asks it), never by these.
+STAFF_MODEL_PERMISSIONS = {
+    "collaboration": ("view", "change"),
+    "membership": ("view",),            # joins and exits go through services.memberships
+    "body": ("view", "add", "change", "delete"),
+    "bodymember": ("view", "add", "change", "delete"),
+    "costkey": ("view", "add", "change", "delete"),
+    "network": ("view", "add", "change", "delete"),
+    "hostagreement": ("view", "add", "change", "delete"),
+    "hostagreementparticipant": ("view", "add", "change", "delete"),
+    "planperiod": ("view", "add", "change", "delete"),
+    "strategy": ("view", "add", "change", "delete"),
+    "measure": ("view", "add", "change", "delete"),
+    "participation": ("view", "add", "change", "delete"),
+    "statusupdate": ("view",),          # never edited
+    "meeting": ("view", "add", "change", "delete"),
+    "meetingcase": ("view", "add", "change", "delete"),
+    "subproject": ("view", "add", "change", "delete"),
+    "roleassignment": ("view", "add", "delete"),
+    "municipality": ("view", "change"),
+    "populationfigure": ("view", "add", "change", "delete"),
+    "county": ("view",),
+    "outsidepartner": ("view", "add", "change"),
+    "person": ("view", "add", "change"),
+}
+
+
+def staff_group() -> Group:
+    """The group that gives secretariat users the model permissions needed to
+    enter the admin. Idempotent: re-running it repairs the group."""
+    from django.contrib.auth.models import Permission
+
+    group, _ = Group.objects.get_or_create(name="sekretariat-admin")
+    wanted = [f"{action}_{model}" for model, actions in STAFF_MODEL_PERMISSIONS.items() for action in actions]
+    perms = Permission.objects.filter(content_type__app_label="collaborations", codename__in=wanted)
+    group.permissions.set(perms)
+    return group
+
+
 @transaction.atomic
 def role_grant(*, acting_user, user, role: str, municipality=None, collaboration=None, network=None,
                reason: str = "") -> RoleAssignment:
@@ -50,6 +91,7 @@ def _apply(a: RoleAssignment, *, grant: bool) -> None:
     if a.role == Role.SECRETARIAT:
         for perm in ("manage_collaboration", "view_internal", "read_dashboards"):
             (assign_perm if grant else remove_perm)(f"collaborations.{perm}", user, a.collaboration)
+        _apply_staff(a, grant=grant)
     elif a.role == Role.NETWORK_COORDINATOR:
         (assign_perm if grant else remove_perm)("collaborations.coordinate_network", user, a.network)
         (assign_perm if grant else remove_perm)("collaborations.read_dashboards", user, a.network.collaboration)
@@ -61,6 +103,25 @@ def _apply(a: RoleAssignment, *, grant: bool) -> None:
         group = politician_group(a.municipality)
         (user.groups.add if grant else user.groups.remove)(group)
         permissions_sync_municipality(a.municipality)
+
+
+def _apply_staff(a: RoleAssignment, *, grant: bool) -> None:
+    """A secretariat user works in the admin: staff flag and the staff group.
+    Revoking the last secretariat role takes both away again (a superuser
+    keeps the staff flag)."""
+    user = a.user
+    if grant:
+        user.groups.add(staff_group())
+        if not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        return
+    others = RoleAssignment.objects.filter(user=user, role=Role.SECRETARIAT).exclude(pk=a.pk).exists()
+    if not others:
+        user.groups.remove(staff_group())
+        if user.is_staff and not user.is_superuser:
+            user.is_staff = False
+            user.save(update_fields=["is_staff"])
 
 
 def _active_collaborations(municipality: Municipality):
