@@ -1,8 +1,15 @@
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.cache import never_cache
 from django.shortcuts import get_object_or_404, render
 
 from .. import policy, selectors
 from ..models import Collaboration
+
+
+@never_cache
+def health(request: HttpRequest) -> HttpResponse:
+    """Liveness for compose health checks, and the floor of the dashboard benchmark."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def home(request: HttpRequest) -> HttpResponse:
