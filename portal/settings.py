@@ -11,6 +11,7 @@ on purpose.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -31,6 +32,9 @@ DEBUG = env.bool("DEBUG", default=False)
 # DEMO marks a development installation: demo users may be created, and a
 # built-in secret key is acceptable. Never set it in production.
 DEMO = env.bool("DEMO", default=False)
+# TESTING is set by the test suite (tests/conftest.py); settings code and the
+# demo loader read it as settings.TESTING so tests can override it.
+TESTING = env.bool("TESTING", default=False)
 
 SECRET_KEY = secret("SECRET_KEY", default=None)
 if not SECRET_KEY:
@@ -125,6 +129,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if TESTING:
+    # Tests create many users; a slow hash only costs time there.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "my_measures"
@@ -175,12 +182,27 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # The broker redelivers an unacknowledged task after this long; every task's
-# hard time limit must stay well under it.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=900)
-CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+# hard time limit must stay well under it, so it is capped at half of it
+# (CELERY_VISIBILITY_TIMEOUT=20 gives a 10 s limit: the worker tests use that).
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+# Workers sweep for abandoned (unacknowledged) messages every tenth of the
+# timeout, so a task of a killed worker is redelivered soon after it expires.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": max(1, min(60, CELERY_VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 1,
+}
+CELERY_TASK_TIME_LIMIT = min(env.int("CELERY_TASK_TIME_LIMIT", default=900), CELERY_VISIBILITY_TIMEOUT // 2)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - max(1, min(60, CELERY_TASK_TIME_LIMIT // 5))
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Reporting-round reminders, N days before each deadline and the day after (daily 06:00).
+    "send-round-reminders": {"task": "collaborations.send_round_reminders",
+                             "schedule": crontab(hour=6, minute=0)},
+    # Last year's annual reports to every member council and regional council (15 January, 03:00).
+    "yearly-reports": {"task": "reporting.tasks.generate_yearly_reports",
+                       "schedule": crontab(month_of_year=1, day_of_month=15, hour=3, minute=0)},
+}
 
 CACHES = {
     "default": (
@@ -190,6 +212,14 @@ CACHES = {
     )
 }
 RATELIMIT_USE_CACHE = "default"
+
+# Dashboards (issue 4): a measure with no status update for this many days is
+# flagged as stale; computed dashboard data is cached this long at most (the
+# cache key also carries a fingerprint of the collaboration's history, so
+# writes show up at once; the timeout is only a backstop for edits that leave
+# no history, such as a strategy's text).
+DASHBOARD_STALE_DAYS = env.int("DASHBOARD_STALE_DAYS", default=180)
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=0 if env.bool("TESTING", default=False) else 300)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG and not DEMO)
@@ -205,4 +235,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's own console handler would print every line twice.
+    "loggers": {"django": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO"), "propagate": False}},
 }

@@ -59,6 +59,11 @@ UNIQUE_DEFAULT = "finnes allerede"  # Django's own (Norwegian) message for a uni
 CASES = {
     "county_number_unique_per_period": (
         lambda w: twice(lambda: County(number="18", name="Nordland", valid_from=D(2020, 1, 1))), UNIQUE_DEFAULT),
+    "county_number_unique_without_start": (
+        lambda w: twice(lambda: County(number="18", name="Nordland")), "Et fylke med dette nummeret finnes allerede."),
+    "municipality_number_unique_without_start": (
+        lambda w: twice(lambda: Municipality(number="5421", name="Senja", county=w.kafjord.county)),
+        "En kommune med dette nummeret finnes allerede."),
     "municipality_number_unique_per_period": (
         lambda w: twice(lambda: Municipality(number="5421", name="Senja", county=w.kafjord.county,
                                              valid_from=D(2020, 1, 1))), UNIQUE_DEFAULT),
@@ -151,13 +156,13 @@ CASES = {
         "Velg samarbeidet sekretariatet gjelder."),
     "role_unique_per_municipality": (
         lambda w: RoleAssignment(user=w.admin_kafjord, role="municipal_admin", municipality=w.kafjord),
-        UNIQUE_DEFAULT),
+        "Brukeren har allerede denne rollen for kommunen."),
     "role_unique_per_collaboration": (
         lambda w: RoleAssignment(user=w.secretariat, role="secretariat", collaboration=w.collaboration),
-        UNIQUE_DEFAULT),
+        "Brukeren har allerede denne rollen for samarbeidet."),
     "role_unique_per_network": (
         lambda w: RoleAssignment(user=w.coordinator, role="network_coordinator", network=w.network),
-        UNIQUE_DEFAULT),
+        "Brukeren har allerede denne rollen for nettverket."),
     "round_deadline_after_start": (
         lambda w: round_(w, deadline=D(2024, 2, 1)), "Fristen kan ikke være før startdatoen."),
     "round_title_unique": (
@@ -171,15 +176,7 @@ def test_it_has_a_case_for_every_constraint():
     assert names == set(CASES)
 
 
-# Known gaps in the models (owned by the lead; a fix needs a migration). Strict:
-# once fixed, these fail as XPASS and the mark must go.
-UNCLEAR = {"role_unique_per_municipality", "role_unique_per_collaboration", "role_unique_per_network"}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="no violation_error_message: Django says "
-                                             "'Begrensning «…» er brutt.'")) if n in UNCLEAR else n
-    for n in sorted(CASES)])
+@pytest.mark.parametrize("name", sorted(CASES))
 def test_it_explains_the_constraint_in_full_clean(world, name):
     build, message = CASES[name]
     obj = build(world)
@@ -197,8 +194,6 @@ def test_it_is_enforced_by_the_database(world, name):
             obj.save()
 
 
-@pytest.mark.xfail(strict=True, reason="(number, valid_from) lets two undated municipalities share a number: "
-                   "NULLs are distinct; needs a conditional unique constraint on number where valid_from is null")
 def test_it_refuses_two_undated_municipalities_with_one_number(world):
     with pytest.raises(IntegrityError):
         with transaction.atomic():

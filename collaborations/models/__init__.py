@@ -8,13 +8,15 @@ from .agreements import HostAgreement, HostAgreementParticipant
 from .portfolio import PlanPeriod, Strategy, Measure, Participation, StatusUpdate
 from .meetings import Meeting, MeetingCase, Subproject
 from .roles import RoleAssignment
+from .rounds import ReportingRound, RoundReminder
+from .documents import Document
 
 __all__ = [
     "County", "Municipality", "PopulationFigure", "OutsidePartner", "Person",
     "Collaboration", "Membership", "Body", "BodyMember", "CostKey", "Network",
     "HostAgreement", "HostAgreementParticipant", "PlanPeriod", "Strategy",
     "Measure", "Participation", "StatusUpdate", "Meeting", "MeetingCase",
-    "Subproject", "RoleAssignment",
+    "Subproject", "RoleAssignment", "ReportingRound", "RoundReminder", "Document",
 ]
 
 from .permissions import (  # noqa: E402

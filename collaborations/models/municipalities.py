@@ -22,7 +22,11 @@ class County(models.Model):
         verbose_name_plural = _("fylker")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["number", "valid_from"], name="county_number_unique_per_period"),
+            models.UniqueConstraint(fields=["number", "valid_from"], name="county_number_unique_per_period",
+                                    violation_error_message=_("Et fylke med dette nummeret finnes allerede for perioden.")),
+            models.UniqueConstraint(fields=["number"], condition=Q(valid_from__isnull=True),
+                                    name="county_number_unique_without_start",
+                                    violation_error_message=_("Et fylke med dette nummeret finnes allerede.")),
         ]
 
     def __str__(self) -> str:
@@ -54,7 +58,11 @@ class Municipality(models.Model):
         verbose_name_plural = _("kommuner")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["number", "valid_from"], name="municipality_number_unique_per_period"),
+            models.UniqueConstraint(fields=["number", "valid_from"], name="municipality_number_unique_per_period",
+                                    violation_error_message=_("En kommune med dette nummeret finnes allerede for perioden.")),
+            models.UniqueConstraint(fields=["number"], condition=Q(valid_from__isnull=True),
+                                    name="municipality_number_unique_without_start",
+                                    violation_error_message=_("En kommune med dette nummeret finnes allerede.")),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="municipality_validity_ordered",

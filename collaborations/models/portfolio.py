@@ -275,6 +275,11 @@ class StatusUpdate(models.Model):
         ordering = ["-reported_on", "-created_at", "-id"]
         indexes = [
             models.Index(fields=["measure", "-reported_on"], name="status_update_measure_date"),
+            # "updates since <date>" on the dashboards
+            models.Index(fields=["measure", "created_at"], name="status_update_measure_created"),
+            # the last overall (not per-municipality) update of each measure
+            models.Index(fields=["measure", "-reported_on", "-created_at"], name="status_update_last_overall",
+                         condition=Q(municipality__isnull=True)),
         ]
         constraints = [
             models.CheckConstraint(

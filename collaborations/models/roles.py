@@ -52,11 +52,14 @@ class RoleAssignment(models.Model):
                     "og koordinator krever nettverk."),
             ),
             models.UniqueConstraint(fields=["user", "role", "municipality"], condition=Q(municipality__isnull=False),
-                                    name="role_unique_per_municipality"),
+                                    name="role_unique_per_municipality",
+                                    violation_error_message=_("Brukeren har allerede denne rollen for kommunen.")),
             models.UniqueConstraint(fields=["user", "role", "collaboration"], condition=Q(collaboration__isnull=False),
-                                    name="role_unique_per_collaboration"),
+                                    name="role_unique_per_collaboration",
+                                    violation_error_message=_("Brukeren har allerede denne rollen for samarbeidet.")),
             models.UniqueConstraint(fields=["user", "role", "network"], condition=Q(network__isnull=False),
-                                    name="role_unique_per_network"),
+                                    name="role_unique_per_network",
+                                    violation_error_message=_("Brukeren har allerede denne rollen for nettverket.")),
         ]
 
     def __str__(self) -> str:
