@@ -1,0 +1,573 @@
+"""What a report says, rebuilt from history as it stood on the cut-off date.
+
+Everything here reads; nothing writes. The builders extend the history
+selectors of `collaborations.selectors` (portfolio_as_of, status_updates_as_of)
+with what a report needs besides: host agreements and their participants as of
+the cut-off (HostAgreement.history), the year's narrative, payments under each
+cost key, decisions ahead, and the changes since the previous report.
+
+What has no history is read as it is now and the report says so
+(`ReportContent.notes`): the collaboration's description and bodies, strategy
+titles, cost keys (percentages and population year) and names of people.
+Population figures are per year and do not change once registered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from collaborations.costs import CostAllocationError, allocate, format_nok, nok_to_ore
+from collaborations.models import (
+    Body,
+    BodyMember,
+    Collaboration,
+    CostKey,
+    HostAgreement,
+    HostAgreementParticipant,
+    Measure,
+    Municipality,
+    Network,
+    Person,
+    PopulationFigure,
+    Strategy,
+    TrafficLight,
+)
+from collaborations.models.portfolio import OrganisationKind, Phase
+from collaborations.selectors import MeasureAsOf, members_on, portfolio_as_of, status_updates_as_of
+
+from .models import ReportJob, ReportType
+
+# Fields compared for "changes since the last report", in the order shown.
+DIFF_FIELDS = ("title", "phase", "traffic_light", "light_reason", "status_text", "follow_up_text",
+               "follow_up_responsible", "follow_up_due", "visibility")
+LONG_TEXT_FIELDS = {"light_reason", "status_text", "follow_up_text"}
+PHASES_NEEDING_DECISION = (Phase.PROPOSED, Phase.DECIDED)
+
+
+def cutoff_moment(day: dt.date) -> dt.datetime:
+    """The last instant of `day` in Norwegian time: the report's "as of"."""
+    return dt.datetime.combine(day, dt.time.max, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def period_start(report_type: str, year: int, cutoff: dt.date) -> dt.date:
+    """Annual reports cover the year; the half-year report the half year that ends at the cut-off."""
+    if report_type == ReportType.HALFYEAR and cutoff.year == year and cutoff.month > 6:
+        return dt.date(year, 7, 1)
+    return dt.date(year, 1, 1)
+
+
+def default_cutoff(report_type: str, year: int) -> dt.date:
+    return dt.date(year, 6, 30) if report_type == ReportType.HALFYEAR else dt.date(year, 12, 31)
+
+
+def norwegian_date(day: dt.date | None) -> str:
+    return day.strftime("%d.%m.%Y") if day else ""
+
+
+def _years_earlier(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+# ---------------------------------------------------------------- the content
+
+@dataclass
+class NarrativeEntry:
+    reported_on: dt.date
+    who: str                 # "Samlet status" or the municipality's name
+    light: str
+    light_label: str
+    text: str
+    follow_up: str
+
+
+@dataclass
+class MeasureRow:
+    id: int
+    number: str
+    title: str
+    strategy_id: int | None
+    phase: str
+    phase_label: str
+    light: str
+    light_label: str
+    light_reason: str
+    status_text: str
+    follow_up_text: str
+    follow_up_responsible: str
+    follow_up_due: dt.date | None
+    participants: list[str]
+    organisation: str
+    responsible: str
+    budget: str
+    is_internal: bool
+    narrative: list[NarrativeEntry] = field(default_factory=list)
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+    is_new: bool = False
+
+    @property
+    def anchor(self) -> str:
+        return f"tiltak-{self.id}"
+
+
+@dataclass
+class StrategyGroup:
+    number: int | None
+    title: str
+    goal: str
+    measures: list[MeasureRow]
+
+    @property
+    def heading(self) -> str:
+        return _("Strategi %(n)s: %(t)s") % {"n": self.number, "t": self.title} if self.number else self.title
+
+    @property
+    def light_counts(self) -> dict[str, int]:
+        c = Counter(m.light for m in self.measures)
+        return {light: c.get(light, 0) for light in TrafficLight.values}
+
+
+@dataclass
+class AgreementRow:
+    service: str
+    host: str
+    legal_basis: str
+    positions: Decimal
+    participants: list[str]
+    annual_cost: str
+
+
+@dataclass
+class PaymentRow:
+    title: str
+    kind: str            # "Vertskommuneavtale" / "Tiltak"
+    total: str
+    key_name: str
+    key_label: str
+    population_year: int
+    share: str           # formatted, or "" when it cannot be computed
+    share_ore: int | None
+    error: str = ""
+
+
+@dataclass
+class MunicipalityTotal:
+    name: str
+    official_names: str
+    measures: int
+    hosted: int
+    positions: Decimal
+    payments_ore: int
+
+    @property
+    def payments(self) -> str:
+        return format_nok(self.payments_ore)
+
+
+@dataclass
+class Decision:
+    measure: MeasureRow
+    kind: str            # why it is listed
+    due: dt.date | None
+
+
+@dataclass
+class BodyRow:
+    name: str
+    kind: str
+    members: list[str]
+
+
+@dataclass
+class ReportContent:
+    collaboration_name: str
+    collaboration_kind: str
+    collaboration_description: str
+    report_type: str
+    report_type_label: str
+    recipient: str                  # "Kåfjord kommunestyre" / "Nord-Troms regionråd"
+    municipality_names: str         # official names of the recipient municipality ("" for regional)
+    year: int
+    cutoff: dt.date
+    period_start: dt.date
+    baseline: dt.date               # changes are counted from here
+    include_internal: bool
+    members: list[str]
+    bodies: list[BodyRow]
+    strategies: list[StrategyGroup]
+    hosted: list[AgreementRow]
+    bought: list[AgreementRow]
+    payments: list[PaymentRow]
+    payments_total: str
+    municipality_totals: list[MunicipalityTotal]
+    decisions: list[Decision]
+    appendix: list[MeasureRow]
+    notes: list[str]
+
+    @property
+    def measures(self) -> list[MeasureRow]:
+        return [m for s in self.strategies for m in s.measures]
+
+    @property
+    def is_council(self) -> bool:
+        return bool(self.municipality_names)
+
+    @property
+    def light_totals(self) -> dict[str, int]:
+        c = Counter(m.light for m in self.measures)
+        return {light: c.get(light, 0) for light in TrafficLight.values}
+
+    @property
+    def next_year(self) -> str:
+        return str(self.year + 1)
+
+    @property
+    def title(self) -> str:
+        return _("%(type)s %(year)s – %(collaboration)s") % {
+            "type": self.report_type_label, "year": self.year, "collaboration": self.collaboration_name}
+
+
+# ---------------------------------------------------------------- history readers
+
+def agreements_as_of(collaboration: Collaboration, moment: dt.datetime, *, include_internal: bool,
+                     ) -> list[tuple[object, list[int]]]:
+    """Host agreements as they stood at `moment` with the municipalities then
+    taking part: [(historical agreement, [municipality ids])]."""
+    day = moment.date()
+    HistoricalAgreement = HostAgreement.history.model
+    latest: dict[int, object] = {}
+    for rec in HistoricalAgreement.objects.filter(collaboration_id=collaboration.pk, history_date__lte=moment) \
+            .order_by("history_date", "history_id"):
+        latest[rec.id] = rec
+    records = [r for r in latest.values() if r.history_type != "-"
+               and (r.starts_on is None or r.starts_on <= day) and (r.ends_on is None or r.ends_on >= day)
+               and (include_internal or r.visibility == "published")]
+    HistoricalParticipant = HostAgreementParticipant.history.model
+    parts: dict[int, object] = {}
+    for rec in HistoricalParticipant.objects.filter(agreement_id__in=[r.id for r in records],
+                                                    history_date__lte=moment).order_by("history_date", "history_id"):
+        parts[rec.id] = rec
+    members: dict[int, list[int]] = defaultdict(list)
+    for rec in parts.values():
+        if rec.history_type != "-" and (rec.left_on is None or rec.left_on > day):
+            members[rec.agreement_id].append(rec.municipality_id)
+    # Agreements imported without history (bulk loads) are taken as they are now.
+    untracked = HostAgreement.objects.filter(collaboration_id=collaboration.pk).exclude(
+        pk__in=HistoricalAgreement.objects.filter(collaboration_id=collaboration.pk).values("id"))
+    for a in untracked.prefetch_related("participants"):
+        if (a.starts_on is None or a.starts_on <= day) and (a.ends_on is None or a.ends_on >= day) \
+                and (include_internal or a.visibility == "published"):
+            a.without_history = True
+            records.append(a)
+            members[a.pk] = [p.municipality_id for p in a.participants.all() if p.left_on is None or p.left_on > day]
+    return [(r, sorted(members.get(r.id, []))) for r in sorted(records, key=lambda r: (r.service, r.id))]
+
+
+def previous_report_cutoff(*, collaboration_id: int, report_type: str, municipality_id: int | None,
+                           cutoff: dt.date, include_internal: bool) -> dt.date:
+    """The cut-off of the last finished report of the same kind to the same
+    recipient before this one; without one, the end of the previous period."""
+    previous = ReportJob.objects.filter(
+        collaboration_id=collaboration_id, report_type=report_type, municipality_id=municipality_id,
+        include_internal=include_internal, status=ReportJob.Status.DONE, cutoff__lt=cutoff,
+    ).order_by("-cutoff").values_list("cutoff", flat=True).first()
+    if previous:
+        return previous
+    if report_type == ReportType.HALFYEAR:
+        return dt.date(cutoff.year, 6, 30) if cutoff.month > 6 else dt.date(cutoff.year - 1, 12, 31)
+    return _years_earlier(cutoff, 1)
+
+
+# ---------------------------------------------------------------- the builder
+
+def build_content(*, collaboration: Collaboration, report_type: str, year: int, cutoff: dt.date,
+                  municipality: Municipality | None = None, include_internal: bool = False,
+                  baseline: dt.date | None = None) -> ReportContent:
+    """Everything a report shows, as it stood at the end of `cutoff`."""
+    moment = cutoff_moment(cutoff)
+    start = period_start(report_type, year, cutoff)
+    if baseline is None:
+        baseline = previous_report_cutoff(collaboration_id=collaboration.pk, report_type=report_type,
+                                          municipality_id=municipality.pk if municipality else None,
+                                          cutoff=cutoff, include_internal=include_internal)
+    portfolio = portfolio_as_of(collaboration, moment, include_internal=include_internal)
+    before = {m.measure_id: m for m in portfolio_as_of(collaboration, cutoff_moment(baseline),
+                                                        include_internal=include_internal)}
+    agreements = agreements_as_of(collaboration, moment, include_internal=include_internal)
+    member_list = members_on(collaboration, cutoff)
+
+    # Names of everything the records point at, each in one query.
+    municipality_ids = {mid for m in portfolio for mid in m.participant_ids}
+    municipality_ids |= {m.pk for m in member_list}
+    municipality_ids |= {a.host_id for a, _p in agreements} | {mid for _a, ps in agreements for mid in ps}
+    municipality_ids |= {m.record.host_municipality_id for m in portfolio if m.record.host_municipality_id}
+    municipalities = Municipality.objects.in_bulk(municipality_ids)
+    people = Person.objects.in_bulk({m.record.responsible_id for m in portfolio if m.record.responsible_id})
+    networks = Network.objects.in_bulk({m.record.network_id for m in portfolio if m.record.network_id})
+    cost_key_ids = {m.record.cost_key_id for m in portfolio if m.record.cost_key_id}
+    cost_key_ids |= {a.cost_key_id for a, _p in agreements if a.cost_key_id}
+    cost_keys = CostKey.objects.in_bulk(cost_key_ids)
+
+    def name(mid: int) -> str:
+        m = municipalities.get(mid)
+        return m.name if m else _("(ukjent kommune)")
+
+    # The measures in scope: a council report covers what its municipality takes part in.
+    in_scope = [m for m in portfolio if municipality is None or municipality.pk in m.participant_ids]
+    updates = status_updates_as_of([m.measure_id for m in in_scope], moment)
+    rows = {m.measure_id: _measure_row(m, before.get(m.measure_id), updates.get(m.measure_id, []),
+                                       start=start, cutoff=cutoff, municipality=municipality, name=name,
+                                       people=people, networks=networks, municipalities=municipalities)
+            for m in portfolio}
+    strategies = _strategy_groups(in_scope, rows)
+
+    agreement_rows = [(a, ps, _agreement_row(a, ps, name)) for a, ps in agreements]
+    hosted = [row for a, _ps, row in agreement_rows if municipality and a.host_id == municipality.pk]
+    bought = [row for a, ps, row in agreement_rows
+              if municipality and a.host_id != municipality.pk and municipality.pk in ps]
+    payer_sets = _payer_sets(portfolio, agreements, cost_keys)
+    populations = _populations(payer_sets)
+    allocations = [(title, kind, total, key, payers, _allocate(total, key, payers, populations, municipalities))
+                   for title, kind, total, key, payers in payer_sets]
+
+    payments: list[PaymentRow] = []
+    if municipality is not None:
+        for title, kind, total, key, payers, (shares, error) in allocations:
+            if municipality.pk not in payers:
+                continue
+            share = shares.get(municipality.pk) if shares else None
+            payments.append(PaymentRow(
+                title=title, kind=kind, total=format_nok(nok_to_ore(total)), key_name=key.name, key_label=key.label,
+                population_year=key.population_year, share="" if share is None else format_nok(share),
+                share_ore=share, error=error))
+    totals = []
+    if municipality is None:
+        totals = _municipality_totals(member_list, portfolio, agreements, allocations)
+
+    decisions = _decisions([rows[m.measure_id] for m in in_scope], cutoff)
+    appendix = sorted(rows.values(), key=lambda r: (_number_key(r.number), r.title))
+    notes = [
+        _("Innholdet er bygd opp fra historikken slik porteføljen sto ved utgangen av %(date)s. "
+          "Samarbeidets beskrivelse, organer, strategititler, kostnadsnøkler og navn på personer "
+          "har ikke historikk og er gjengitt slik de er registrert nå.") % {"date": norwegian_date(cutoff)},
+    ]
+    if any(getattr(a, "without_history", False) for a, _p in agreements):
+        notes.append(_("Noen vertskommuneavtaler er registrert uten historikk og er gjengitt slik de er nå."))
+    if not include_internal:
+        notes.append(_("Rapporten er offentlig og inneholder bare publiserte tiltak og avtaler."))
+    else:
+        notes.append(_("Intern rapport: inneholder også interne tiltak og avtaler. Skal ikke publiseres."))
+
+    recipient = _recipient(collaboration, report_type, municipality)
+    return ReportContent(
+        collaboration_name=collaboration.name, collaboration_kind=collaboration.get_kind_display(),
+        collaboration_description=collaboration.description, report_type=report_type,
+        report_type_label=str(ReportType(report_type).label), recipient=recipient,
+        municipality_names=municipality.official_names if municipality else "", year=year, cutoff=cutoff,
+        period_start=start, baseline=baseline, include_internal=include_internal,
+        members=[m.official_names for m in member_list], bodies=_bodies(collaboration, cutoff),
+        strategies=strategies, hosted=hosted, bought=bought, payments=payments,
+        payments_total=format_nok(sum(p.share_ore or 0 for p in payments)), municipality_totals=totals,
+        decisions=decisions, appendix=appendix, notes=notes,
+    )
+
+
+def _recipient(collaboration: Collaboration, report_type: str, municipality: Municipality | None) -> str:
+    if municipality is not None:
+        return _("%(name)s kommunestyre") % {"name": municipality.name}
+    council = collaboration.bodies.filter(kind=Body.Kind.REGIONAL_COUNCIL).values_list("name", flat=True).first()
+    if report_type == ReportType.HALFYEAR:
+        chief = collaboration.bodies.filter(kind=Body.Kind.CHIEF_EXECUTIVES).values_list("name", flat=True).first()
+        return chief or council or collaboration.name
+    return council or _("Regionrådet i %(name)s") % {"name": collaboration.name}
+
+
+def _number_key(number: str) -> tuple:
+    parts = []
+    for p in (number or "").replace(",", ".").split("."):
+        parts.append((0, int(p), "") if p.isdigit() else (1, 0, p))
+    return tuple(parts) or ((2, 0, ""),)
+
+
+def _display(field_name: str, value) -> str:
+    f = Measure._meta.get_field(field_name)
+    if getattr(f, "choices", None):
+        return str(dict(f.choices).get(value, value or "—"))
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, dt.date):
+        return norwegian_date(value)
+    return str(value)
+
+
+def _measure_row(m: MeasureAsOf, old: MeasureAsOf | None, updates, *, start, cutoff, municipality, name,
+                 people, networks, municipalities) -> MeasureRow:
+    r = m.record
+    organisation = r.organisation or ""
+    if r.network_id and r.network_id in networks:
+        organisation = organisation or _("Fagnettverk: %(n)s") % {"n": networks[r.network_id].name}
+    if r.host_municipality_id:
+        organisation = organisation or _("Vertskommune: %(n)s") % {"n": name(r.host_municipality_id)}
+    if not organisation and r.organisation_kind:
+        organisation = str(OrganisationKind(r.organisation_kind).label)
+    narrative = []
+    for u in sorted(updates, key=lambda u: (u.reported_on, u.created_at, u.pk)):
+        if not (start <= u.reported_on <= cutoff):
+            continue
+        if u.municipality_id and municipality is not None and u.municipality_id != municipality.pk:
+            continue
+        narrative.append(NarrativeEntry(
+            reported_on=u.reported_on, who=u.municipality.name if u.municipality_id else _("Samlet status"),
+            light=u.traffic_light, light_label=str(TrafficLight(u.traffic_light).label),
+            text=u.status_text, follow_up=u.follow_up_text))
+    responsible = people[r.responsible_id].name if r.responsible_id in people else ""
+    row = MeasureRow(
+        id=r.id, number=r.number, title=r.title, strategy_id=r.strategy_id, phase=r.phase,
+        phase_label=_display("phase", r.phase), light=r.traffic_light,
+        light_label=_display("traffic_light", r.traffic_light), light_reason=r.light_reason,
+        status_text=r.status_text, follow_up_text=r.follow_up_text,
+        follow_up_responsible=r.follow_up_responsible, follow_up_due=r.follow_up_due,
+        participants=sorted(name(mid) for mid in m.participant_ids), organisation=organisation,
+        responsible=responsible, budget=format_nok(nok_to_ore(r.budget)) if r.budget is not None else "",
+        is_internal=r.visibility != "published", narrative=narrative,
+    )
+    if old is None:
+        row.is_new = True
+    else:
+        row.changes = _changes(old, m, name)
+    return row
+
+
+def _changes(old: MeasureAsOf, new: MeasureAsOf, name) -> list[tuple[str, str, str]]:
+    out = []
+    for f in DIFF_FIELDS:
+        a, b = getattr(old.record, f), getattr(new.record, f)
+        if a == b:
+            continue
+        label = str(Measure._meta.get_field(f).verbose_name).capitalize()
+        if f in LONG_TEXT_FIELDS:
+            out.append((label, _("endret"), ""))
+        else:
+            out.append((label, _display(f, a), _display(f, b)))
+    if old.participant_ids != new.participant_ids:
+        joined = sorted(name(i) for i in set(new.participant_ids) - set(old.participant_ids))
+        left = sorted(name(i) for i in set(old.participant_ids) - set(new.participant_ids))
+        if joined:
+            out.append((_("Nye deltakere"), "", ", ".join(joined)))
+        if left:
+            out.append((_("Ikke lenger med"), "", ", ".join(left)))
+    return out
+
+
+def _strategy_groups(in_scope: list[MeasureAsOf], rows: dict[int, MeasureRow]) -> list[StrategyGroup]:
+    ids = {m.record.strategy_id for m in in_scope if m.record.strategy_id}
+    strategies = {s.pk: s for s in Strategy.objects.filter(pk__in=ids)}
+    groups: dict[int | None, list[MeasureRow]] = defaultdict(list)
+    for m in in_scope:
+        groups[m.record.strategy_id if m.record.strategy_id in strategies else None].append(rows[m.measure_id])
+    out = []
+    for sid, measures in groups.items():
+        s = strategies.get(sid)
+        measures.sort(key=lambda r: (_number_key(r.number), r.title))
+        out.append(StrategyGroup(number=s.number if s else None, title=s.title if s else _("Tiltak uten strategi"),
+                                 goal=s.goal if s else "", measures=measures))
+    return sorted(out, key=lambda g: (g.number is None, g.number or 0))
+
+
+def _agreement_row(a, participant_ids: list[int], name) -> AgreementRow:
+    return AgreementRow(
+        service=a.service, host=name(a.host_id),
+        legal_basis=str(dict(HostAgreement.LegalBasis.choices).get(a.legal_basis, a.legal_basis)),
+        positions=a.positions, participants=[name(i) for i in participant_ids if i != a.host_id],
+        annual_cost=format_nok(nok_to_ore(a.annual_cost)) if a.annual_cost is not None else "")
+
+
+def _payer_sets(portfolio: list[MeasureAsOf], agreements, cost_keys) -> list[tuple]:
+    """(title, kind, total NOK, cost key, payer municipality ids) for every
+    agreement with an annual cost and every measure with a budget and a key."""
+    out = []
+    for a, ps in agreements:
+        if a.annual_cost is not None and a.cost_key_id in cost_keys and ps:
+            out.append((a.service, _("Vertskommuneavtale"), a.annual_cost, cost_keys[a.cost_key_id], ps))
+    for m in portfolio:
+        r = m.record
+        if r.budget is not None and r.cost_key_id in cost_keys and m.participant_ids:
+            out.append((r.title, _("Tiltak"), r.budget, cost_keys[r.cost_key_id], m.participant_ids))
+    return out
+
+
+def _populations(payer_sets) -> dict[tuple[int, int], int]:
+    wanted = {(mid, key.population_year) for *_r, key, payers in payer_sets for mid in payers}
+    if not wanted:
+        return {}
+    q = Q()
+    for mid, year in wanted:
+        q |= Q(municipality_id=mid, year=year)
+    return {(p.municipality_id, p.year): p.population for p in PopulationFigure.objects.filter(q)}
+
+
+def _allocate(total, key, payers, populations, municipalities) -> tuple[dict[int, int] | None, str]:
+    numbers = {}
+    members = []
+    for mid in payers:
+        m = municipalities.get(mid)
+        numbers[f"{m.number}-{mid}" if m else str(mid)] = mid
+        members.append((f"{m.number}-{mid}" if m else str(mid), m.name if m else str(mid),
+                        populations.get((mid, key.population_year))))
+    try:
+        shares = allocate(nok_to_ore(total), fixed_percent=key.fixed_share_percent,
+                          population_percent=key.population_share_percent, members=members,
+                          population_year=key.population_year)
+    except CostAllocationError as exc:
+        return None, str(exc)
+    return {numbers[s.key]: s.amount_ore for s in shares}, ""
+
+
+def _municipality_totals(members, portfolio, agreements, allocations) -> list[MunicipalityTotal]:
+    out = []
+    for m in members:
+        hosted = [a for a, _ps in agreements if a.host_id == m.pk]
+        out.append(MunicipalityTotal(
+            name=m.name, official_names=m.official_names,
+            measures=sum(1 for x in portfolio if m.pk in x.participant_ids),
+            hosted=len(hosted), positions=sum((a.positions for a in hosted), Decimal(0)),
+            payments_ore=sum((shares or {}).get(m.pk, 0) for *_r, (shares, _e) in allocations)))
+    return out
+
+
+def _decisions(rows: list[MeasureRow], cutoff: dt.date) -> list[Decision]:
+    """What the councils must decide or follow up in the coming year."""
+    horizon = _years_earlier(cutoff, -1)
+    out = []
+    for r in rows:
+        if r.follow_up_due and cutoff < r.follow_up_due <= horizon:
+            out.append(Decision(measure=r, kind=_("Oppfølging med frist"), due=r.follow_up_due))
+        elif r.phase == Phase.PROPOSED:
+            out.append(Decision(measure=r, kind=_("Forslag som krever vedtak"), due=r.follow_up_due))
+        elif r.phase == Phase.DECIDED:
+            out.append(Decision(measure=r, kind=_("Vedtatt, skal settes i gang"), due=r.follow_up_due))
+    return sorted(out, key=lambda d: (d.due or dt.date.max, _number_key(d.measure.number), d.measure.title))
+
+
+def _bodies(collaboration: Collaboration, cutoff: dt.date) -> list[BodyRow]:
+    members = defaultdict(list)
+    for bm in BodyMember.objects.filter(body__collaboration=collaboration).select_related("person"):
+        if (bm.starts_on is None or bm.starts_on <= cutoff) and (bm.ends_on is None or bm.ends_on >= cutoff):
+            members[bm.body_id].append(f"{bm.person.name} ({bm.role})" if bm.role else bm.person.name)
+    return [BodyRow(name=b.name, kind=b.get_kind_display(), members=members.get(b.pk, []))
+            for b in collaboration.bodies.order_by("kind", "name")]
+
+
+def content_for_job(job: ReportJob) -> ReportContent:
+    return build_content(collaboration=job.collaboration, report_type=job.report_type, year=job.year,
+                         cutoff=job.cutoff, municipality=job.municipality, include_internal=job.include_internal)

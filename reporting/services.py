@@ -1,0 +1,246 @@
+"""Every write to report jobs: order, render, publish, correct, delete.
+
+Functions are keyword-only and take the acting user; `acting_user=None` is
+the system itself (the yearly beat schedule, `manage.py generate_reports`),
+which needs no permission. Rendering is started on commit, so a worker never
+sees a job row that is not yet committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import time
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from collaborations import policy
+from collaborations.models import Collaboration, Municipality
+from collaborations.selectors import members_on
+from collaborations.services.errors import DomainError
+
+from . import content as report_content
+from . import pdf
+from .models import ReportBatch, ReportJob, ReportType
+
+log = logging.getLogger(__name__)
+
+# A test hook: seconds to wait after a job is marked "rendering", so that the
+# worker test can kill the worker mid-render. Never set in production.
+RENDER_DELAY_ENV = "REPORTS_TEST_RENDER_DELAY"
+
+
+def _require(acting_user, collaboration: Collaboration) -> None:
+    if acting_user is not None:
+        policy.require(acting_user, policy.Action.GENERATE_REPORTS, collaboration,
+                       _("Bare sekretariatet kan lage og publisere rapporter."))
+
+
+def _enqueue(job_id: int) -> None:
+    from .tasks import enqueue_render
+
+    transaction.on_commit(lambda: enqueue_render(job_id))
+
+
+@transaction.atomic
+def report_request(*, acting_user, collaboration: Collaboration, report_type: str, year: int,
+                   cutoff: dt.date | None = None, municipality: Municipality | None = None,
+                   all_members: bool = False, include_internal: bool = False) -> ReportBatch:
+    """Order reports: one job, or one per member council with `all_members`.
+    Rendering starts when the transaction commits."""
+    _require(acting_user, collaboration)
+    cutoff = cutoff or report_content.default_cutoff(report_type, year)
+    errors = {}
+    if not (dt.date(year, 1, 1) <= cutoff <= dt.date(year + 1, 12, 31)):
+        errors["cutoff"] = _("Skjæringsdatoen må ligge i rapportåret eller året etter.")
+    elif cutoff > timezone.localdate():
+        errors["cutoff"] = _("Skjæringsdatoen kan ikke være fram i tid.")
+    if include_internal and acting_user is not None \
+            and not policy.allows(acting_user, policy.Action.VIEW_INTERNAL, collaboration):
+        errors["include_internal"] = _("Du har ikke tilgang til interne tiltak og kan ikke lage en intern rapport.")
+    if errors:
+        raise DomainError(errors)
+    members = members_on(collaboration, cutoff)
+    recipients: list[Municipality | None] = [None]
+    if report_type == ReportType.COUNCIL:
+        if all_members:
+            recipients = list(members)
+            if not recipients:
+                errors["municipality"] = _("Samarbeidet har ingen medlemmer per skjæringsdatoen.")
+        elif municipality is None:
+            errors["municipality"] = _("Velg en kommune eller alle medlemmene.")
+        else:
+            recipients = [municipality]
+    elif report_type == ReportType.REGIONAL and (municipality is not None or all_members):
+        errors["municipality"] = _("Rapporten til regionrådet gjelder hele samarbeidet, ikke én kommune.")
+    elif report_type == ReportType.HALFYEAR:
+        recipients = list(members) if all_members else [municipality]
+    if not errors and any(m is not None and m not in members for m in recipients):
+        outsider = next(m for m in recipients if m is not None and m not in members)
+        errors["municipality"] = _("%(m)s er ikke medlem av %(c)s per skjæringsdatoen.") % {
+            "m": outsider.name, "c": collaboration.name}
+    if errors:
+        raise DomainError(errors)
+    batch = ReportBatch.objects.create(collaboration=collaboration, report_type=report_type, year=year,
+                                       cutoff=cutoff, include_internal=include_internal, requested_by=acting_user)
+    for recipient in recipients:
+        job = ReportJob.objects.create(batch=batch, collaboration=collaboration, report_type=report_type,
+                                       municipality=recipient, year=year, cutoff=cutoff,
+                                       include_internal=include_internal, requested_by=acting_user)
+        _enqueue(job.pk)
+    return batch
+
+
+@transaction.atomic
+def report_regenerate(*, acting_user, job: ReportJob) -> ReportJob:
+    """Render an unpublished job again (after a failure, or with newer data for
+    a cut-off that has not passed). The old file is replaced."""
+    _require(acting_user, job.collaboration)
+    job = ReportJob.objects.select_for_update().get(pk=job.pk)
+    if job.is_published:
+        raise DomainError(_("Publiserte rapporter kan ikke lages på nytt. Lag en ny, rettet versjon."))
+    if job.status in (ReportJob.Status.QUEUED, ReportJob.Status.RENDERING):
+        raise DomainError(_("Rapporten lages allerede."))
+    ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.QUEUED, error="", finished_at=None)
+    _enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+@transaction.atomic
+def report_publish(*, acting_user, job: ReportJob) -> ReportJob:
+    """Publish a finished report. From now on it never changes and is never deleted."""
+    _require(acting_user, job.collaboration)
+    job = ReportJob.objects.select_for_update().get(pk=job.pk)
+    if job.is_published:
+        raise DomainError(_("Rapporten er allerede publisert."))
+    if job.status != ReportJob.Status.DONE or not job.file:
+        raise DomainError(_("Bare ferdige rapporter kan publiseres."))
+    job.published_at = timezone.now()
+    job.published_by = acting_user
+    job.save(update_fields=["published_at", "published_by"])
+    return job
+
+
+@transaction.atomic
+def report_correct(*, acting_user, job: ReportJob) -> ReportJob:
+    """A corrected report: a new job with the same parameters that supersedes
+    the published one. The published one stays in the archive, unchanged."""
+    _require(acting_user, job.collaboration)
+    job = ReportJob.objects.select_for_update().get(pk=job.pk)
+    if not job.is_published:
+        raise DomainError(_("Bare publiserte rapporter rettes med en ny versjon. Lag denne på nytt i stedet."))
+    successor = job.superseded_by.first()
+    if successor is not None:
+        raise DomainError(_("Rapporten er allerede erstattet av rapport %(n)s.") % {"n": successor.pk})
+    batch = ReportBatch.objects.create(collaboration=job.collaboration, report_type=job.report_type, year=job.year,
+                                       cutoff=job.cutoff, include_internal=job.include_internal,
+                                       requested_by=acting_user)
+    new = ReportJob.objects.create(batch=batch, collaboration=job.collaboration, report_type=job.report_type,
+                                   municipality=job.municipality, year=job.year, cutoff=job.cutoff,
+                                   include_internal=job.include_internal, requested_by=acting_user, supersedes=job)
+    _enqueue(new.pk)
+    return new
+
+
+@transaction.atomic
+def report_delete(*, acting_user, job: ReportJob) -> None:
+    """Delete an unpublished report and its file."""
+    _require(acting_user, job.collaboration)
+    job = ReportJob.objects.select_for_update().get(pk=job.pk)
+    if job.is_published:
+        raise DomainError(_("Publiserte rapporter kan ikke slettes."))
+    if job.superseded_by.exists():
+        raise DomainError(_("Rapporten er erstattet av en nyere versjon og kan ikke slettes."))
+    name = job.file.name
+    job.delete()
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))
+
+
+# ---------------------------------------------------------------- rendering (called by the task)
+
+def report_render(*, job_id: int) -> dict:
+    """Render job `job_id` into its one archived file. Idempotent.
+
+    1. A job that is done and whose file exists, or that is published, is left
+       alone.
+    2. Claim the job: status "rendering", attempts + 1. The attempt number is a
+       fencing token: if a redelivered copy of the task claims the job while
+       this one still runs, only the newest attempt may write.
+    3. Build the content from history and render the PDF (outside any
+       transaction: it is the slow part).
+    4. Lock the row; if the attempt is still current, replace whatever file
+       lies at the job's archive name (a partial file from a killed attempt)
+       with the new one and record pages, size and checksums.
+    The task's on_success marks the job done; on_failure marks it failed.
+    """
+    job = ReportJob.objects.select_related("collaboration", "municipality").get(pk=job_id)
+    if job.is_published or (job.status == ReportJob.Status.DONE and job.file
+                            and default_storage.exists(job.file.name)):
+        return {"job_id": job_id, "attempt": None, "skipped": True}
+    claimed = ReportJob.objects.filter(pk=job_id, published_at__isnull=True).update(
+        status=ReportJob.Status.RENDERING, attempts=F("attempts") + 1, started_at=timezone.now(),
+        finished_at=None, error="")
+    if not claimed:
+        return {"job_id": job_id, "attempt": None, "skipped": True}
+    job.refresh_from_db()
+    attempt = job.attempts
+    delay = float(os.environ.get(RENDER_DELAY_ENV) or 0)
+    if delay:
+        time.sleep(delay)
+    rendered = pdf.render(report_content.content_for_job(job), job=job)
+    name = job.archive_name()
+    with transaction.atomic():
+        current = ReportJob.objects.select_for_update().get(pk=job_id)
+        if current.attempts != attempt or current.is_published:
+            log.info("report job %s: attempt %s superseded by attempt %s", job_id, attempt, current.attempts)
+            return {"job_id": job_id, "attempt": attempt, "skipped": True}
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        saved = default_storage.save(name, ContentFile(rendered.pdf))
+        ReportJob.objects.filter(pk=job_id).update(
+            file=saved, page_count=rendered.page_count, size=len(rendered.pdf), sha256=rendered.sha256,
+            content_sha256=rendered.content_sha256)
+    return {"job_id": job_id, "attempt": attempt, "skipped": False}
+
+
+def report_mark_done(*, job_id: int, attempt: int) -> None:
+    ReportJob.objects.filter(pk=job_id, attempts=attempt, published_at__isnull=True).exclude(file="").update(
+        status=ReportJob.Status.DONE, finished_at=timezone.now(), error="")
+
+
+def report_mark_failed(*, job_id: int, error: str) -> None:
+    ReportJob.objects.filter(pk=job_id, published_at__isnull=True).exclude(status=ReportJob.Status.DONE).update(
+        status=ReportJob.Status.FAILED, finished_at=timezone.now(), error=error)
+
+
+def report_mark_retrying(*, job_id: int, error: str) -> None:
+    ReportJob.objects.filter(pk=job_id, published_at__isnull=True).exclude(status=ReportJob.Status.DONE).update(
+        status=ReportJob.Status.QUEUED, error=error)
+
+
+def reports_generate_yearly(*, year: int) -> list[ReportBatch]:
+    """The beat schedule's yearly run: last year's reports to every member
+    council and to the regional council, for every collaboration with members.
+    A collaboration that already has that year's reports is skipped."""
+    batches = []
+    cutoff = dt.date(year, 12, 31)
+    for collaboration in Collaboration.objects.filter(memberships__isnull=False).distinct().order_by("name"):
+        for report_type, all_members in ((ReportType.COUNCIL, True), (ReportType.REGIONAL, False)):
+            if ReportJob.objects.filter(collaboration=collaboration, report_type=report_type, year=year,
+                                        cutoff=cutoff, include_internal=False).exists():
+                continue
+            try:
+                batches.append(report_request(acting_user=None, collaboration=collaboration,
+                                              report_type=report_type, year=year, cutoff=cutoff,
+                                              all_members=all_members))
+            except DomainError as exc:
+                log.warning("yearly reports for %s skipped: %s", collaboration, exc.messages)
+    return batches

@@ -1,0 +1,128 @@
+"""The report archive: order, follow, download, publish and correct reports."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from collaborations import policy
+from collaborations.models import Collaboration
+from collaborations.services.errors import DomainError
+
+from . import selectors, services
+from .forms import ReportOrderForm
+from .models import ReportJob
+
+
+def _archive_url(job_or_collaboration) -> str:
+    collaboration = getattr(job_or_collaboration, "collaboration", job_or_collaboration)
+    return f"{reverse('reporting:archive')}?samarbeid={collaboration.slug}"
+
+
+def _errors(exc: DomainError) -> str:
+    return " ".join(exc.messages)
+
+
+@require_GET
+def archive(request: HttpRequest) -> HttpResponse:
+    slug = request.GET.get("samarbeid", "")
+    collaboration = get_object_or_404(Collaboration, slug=slug) if slug else None
+    jobs = selectors.reports_for_user(request.user, collaboration=collaboration)
+    generating = selectors.generating_collaborations(request.user)
+    form = None
+    if generating.exists():
+        form = ReportOrderForm(collaborations=generating,
+                               initial={"collaboration": collaboration if collaboration in generating else None})
+    return render(request, "reporting/archive.html", {
+        "collaboration": collaboration, "groups": selectors.archive_groups(jobs), "form": form,
+        "generating_ids": set(generating.values_list("pk", flat=True)),
+        "collaborations": Collaboration.objects.filter(pk__in=jobs.values("collaboration_id")).order_by("name")
+        if collaboration is None else None,
+    })
+
+
+@login_required
+@require_POST
+def generate(request: HttpRequest) -> HttpResponse:
+    generating = selectors.generating_collaborations(request.user)
+    if not generating.exists():
+        raise PermissionDenied(_("Bare sekretariatet kan lage og publisere rapporter."))
+    form = ReportOrderForm(request.POST, collaborations=generating)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            batch = services.report_request(
+                acting_user=request.user, collaboration=d["collaboration"], report_type=d["report_type"],
+                year=d["year"], cutoff=d["cutoff"], municipality=d["municipality"] if not form.all_members else None,
+                all_members=form.all_members, include_internal=d["include_internal"])
+        except DomainError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            n = batch.jobs.count()
+            messages.success(request, _("%(n)s rapport(er) er bestilt. Framdriften vises under.") % {"n": n})
+            return redirect(_archive_url(d["collaboration"]))
+    jobs = selectors.reports_for_user(request.user)
+    return render(request, "reporting/archive.html", {
+        "collaboration": None, "groups": selectors.archive_groups(jobs), "form": form, "collaborations": None,
+        "generating_ids": set(generating.values_list("pk", flat=True)),
+    }, status=400)
+
+
+@require_GET
+def job_row(request: HttpRequest, job_id: int) -> HttpResponse:
+    """One archive row; the HTMX poll asks for it every 2 s until the job is finished."""
+    job = selectors.get_report_for_user(request.user, job_id)
+    generating_ids = {job.collaboration_id} \
+        if policy.allows(request.user, policy.Action.GENERATE_REPORTS, job.collaboration) else set()
+    return render(request, "reporting/partials/job_row.html", {"job": job, "generating_ids": generating_ids})
+
+
+@require_GET
+def download(request: HttpRequest, job_id: int) -> FileResponse:
+    job = selectors.get_report_for_user(request.user, job_id)
+    if job.status != ReportJob.Status.DONE or not job.file:
+        raise Http404(_("Rapporten er ikke ferdig."))
+    filename = f"{job.title.replace(',', '')} (rapport {job.pk}).pdf"
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")
+
+
+def _job_action(request: HttpRequest, job_id: int, action, done_message: str) -> HttpResponse:
+    job = selectors.get_report_for_user(request.user, job_id, policy.Action.GENERATE_REPORTS)
+    try:
+        result = action(acting_user=request.user, job=job)
+    except DomainError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, done_message % {"n": getattr(result, "pk", job.pk)})
+    return redirect(_archive_url(job))
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, job_id: int) -> HttpResponse:
+    return _job_action(request, job_id, services.report_publish,
+                       _("Rapport %(n)s er publisert. Den kan ikke lenger endres eller slettes."))
+
+
+@login_required
+@require_POST
+def correct(request: HttpRequest, job_id: int) -> HttpResponse:
+    return _job_action(request, job_id, services.report_correct,
+                       _("Ny, rettet versjon er bestilt (rapport %(n)s)."))
+
+
+@login_required
+@require_POST
+def regenerate(request: HttpRequest, job_id: int) -> HttpResponse:
+    return _job_action(request, job_id, services.report_regenerate, _("Rapport %(n)s lages på nytt."))
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, job_id: int) -> HttpResponse:
+    return _job_action(request, job_id, services.report_delete, _("Rapport %(n)s er slettet."))
