@@ -21,12 +21,14 @@ stranger cannot probe for internal items by URL.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
+from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import get_objects_for_user
 
 from .models import Collaboration, Document, Measure, Network, Visibility
@@ -197,12 +199,67 @@ def allows(user, action: Action | str, obj) -> bool:
     return _allows_collaboration(user, action, collaboration)
 
 
+# ---------------------------------------------------------------- request-scoped memo
+#
+# A page asks the policy many times about the same user (each row, each
+# button). Guardian answers every has_perm with fresh queries, so within one
+# request the answers are memoised here: one query per permission for all the
+# user's collaborations, one per measure. Outside a request (services, tests,
+# tasks) nothing is memoised, so a permission change is seen at once.
+
+_request_memo: ContextVar[dict | None] = ContextVar("policy_request_memo", default=None)
+
+
+class PolicyMemoMiddleware:
+    """Gives each request its own memo for the policy's answers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_memo.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_memo.reset(token)
+
+
+def _memo(key, compute):
+    memo = _request_memo.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def _has(user, perm: str, collaboration: Collaboration) -> bool:
-    return _authenticated(user) and user.has_perm(f"collaborations.{perm}", collaboration)
+    if not _authenticated(user):
+        return False
+    if _request_memo.get() is None:
+        return user.has_perm(f"collaborations.{perm}", collaboration)
+    ids = _memo(("collaborations", user.pk, perm),
+                lambda: frozenset(collaborations_with(user, perm).values_list("pk", flat=True)))
+    return collaboration.pk in ids
 
 
 def _has_network(user, network: Network | None) -> bool:
-    return network is not None and _authenticated(user) and user.has_perm("collaborations.coordinate_network", network)
+    if network is None or not _authenticated(user):
+        return False
+    if _request_memo.get() is None:
+        return user.has_perm("collaborations.coordinate_network", network)
+    ids = _memo(("networks", user.pk), lambda: frozenset(coordinated_networks(user).values_list("pk", flat=True)))
+    return network.pk in ids
+
+
+def _has_measure_perm(user, perm: str, measure: Measure) -> bool:
+    """change_measure / report_measure on this measure, directly or through a group."""
+    if not _authenticated(user):
+        return False
+    if _request_memo.get() is None:
+        return user.has_perm(f"collaborations.{perm}", measure)
+    perms = _memo(("measure", user.pk, measure.pk), lambda: frozenset(ObjectPermissionChecker(user).get_perms(measure)))
+    return perm in perms
 
 
 def _allows_collaboration(user, action: Action, collaboration: Collaboration) -> bool:
@@ -223,11 +280,11 @@ def _allows_measure(user, action: Action, measure: Measure) -> bool:
                 or _has(user, "view_internal", measure.collaboration)
                 or _allows_measure(user, Action.REPORT_PART, measure))
     if action == Action.EDIT:
-        return (_authenticated(user) and user.has_perm("collaborations.change_measure", measure)) \
+        return _has_measure_perm(user, "change_measure", measure) \
             or _has(user, "manage_collaboration", measure.collaboration) \
             or _has_network(user, measure.network)
     if action == Action.REPORT_PART:
-        return (_authenticated(user) and user.has_perm("collaborations.report_measure", measure)) \
+        return _has_measure_perm(user, "report_measure", measure) \
             or _allows_measure(user, Action.EDIT, measure)
     if action == Action.MANAGE:
         return _has(user, "manage_collaboration", measure.collaboration)

@@ -141,3 +141,16 @@ def test_it_rolls_up_the_worst_light():
     assert rollup_light(["green", "red", "amber"]) == "red"
     assert rollup_light(["green", "", None]) == "green"
     assert rollup_light([]) is None
+
+
+def test_it_names_a_changed_related_object_in_the_conflict(world):
+    """The conflict message shows the responsible person's name, not an id."""
+    from collaborations.models import Person
+
+    person = Person.objects.create(name="Bjørn Ellefsæter")
+    measure_update(acting_user=world.admin_kafjord, measure=world.shared, expected_version=1, reason="Ny ansvarlig",
+                   responsible=person)
+    with pytest.raises(ConcurrentEditError) as exc:
+        measure_update(acting_user=world.secretariat, measure=world.shared, expected_version=1, reason="Min",
+                       title="X")
+    assert ("ansvarlig", "—", "Bjørn Ellefsæter") in exc.value.changes

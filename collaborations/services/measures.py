@@ -110,6 +110,11 @@ def _format(field, value) -> str:
         return str(dict(field.choices).get(value, value or "—"))
     if value in (None, ""):
         return "—"
+    if field.is_relation and field.related_model is not None:
+        # History stores the related row's id; show its name, as the timeline does.
+        pk = getattr(value, "pk", value)
+        related = field.related_model._default_manager.filter(pk=pk).first()
+        return str(related) if related is not None else f"#{pk}"
     if isinstance(value, dt.date):
         return value.strftime("%d.%m.%Y")
     return str(value)
