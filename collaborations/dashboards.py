@@ -489,17 +489,18 @@ class MeasureListFilter(django_filters.FilterSet):
     links here with the filter that reproduces it."""
 
     strategy = django_filters.CharFilter(method="filter_strategy", label=gettext_lazy("Strategi"))
-    phase = django_filters.ChoiceFilter(choices=_choices(Phase), label=gettext_lazy("Fase"))
+    phase = django_filters.ChoiceFilter(choices=_choices(Phase), label=gettext_lazy("Fase"),
+                                        empty_label=gettext_lazy("Alle"))
     light = django_filters.ChoiceFilter(field_name="traffic_light", choices=_choices(TrafficLight),
-                                        label=gettext_lazy("Trafikklys"))
+                                        label=gettext_lazy("Trafikklys"), empty_label=gettext_lazy("Alle"))
     municipality = django_filters.CharFilter(method="filter_municipality", label=gettext_lazy("Kommune"))
     exception = django_filters.ChoiceFilter(
-        method="filter_exception", label=gettext_lazy("Avvik"),
+        method="filter_exception", label=gettext_lazy("Avvik"), empty_label=gettext_lazy("Alle"),
         choices=[("any", gettext_lazy("Alle avvik"))] + [(k, k) for k in EXCEPTION_KINDS])
     siden = django_filters.CharFilter(method="filter_since", label=gettext_lazy("Endret siden"))
-    change = django_filters.ChoiceFilter(method="filter_change", label=gettext_lazy("Endring"),
+    change = django_filters.ChoiceFilter(method="filter_change", label=gettext_lazy("Endring"), empty_label=gettext_lazy("Alle"),
                                          choices=[("any", "any")] + [(k, k) for k in CHANGE_KINDS])
-    role = django_filters.ChoiceFilter(method="filter_role", label=gettext_lazy("Rolle"),
+    role = django_filters.ChoiceFilter(method="filter_role", label=gettext_lazy("Rolle"), empty_label=gettext_lazy("Alle"),
                                        choices=[("owner", "owner"), ("participant", "participant")])
 
     class Meta:

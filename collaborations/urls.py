@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import api, dashboards, documents, exports, home, measures, rounds
+from .views import imports as measure_imports
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -30,4 +31,10 @@ urlpatterns = [
     path("api/samarbeid/<slug:slug>/tiltak/", api.measure_list, name="api_measures"),
     path("api/tiltak/<int:measure_id>/", api.measure_detail, name="api_measure"),
     path("samarbeid/<slug:slug>/tiltak.csv", exports.measures_csv, name="measures_csv"),
+    # -- import --
+    path("samarbeid/<slug:slug>/import/", measure_imports.import_upload, name="import_upload"),
+    path("samarbeid/<slug:slug>/import/mal.csv", measure_imports.import_template, name="import_template"),
+    path("samarbeid/<slug:slug>/import/<str:token>/", measure_imports.import_preview, name="import_preview"),
+    path("samarbeid/<slug:slug>/import/<str:token>/bekreft/", measure_imports.import_confirm,
+         name="import_confirm"),
 ]

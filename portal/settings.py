@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "collaborations.middleware.NorwegianByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -221,10 +222,13 @@ CELERY_BEAT_SCHEDULE: dict = {
                        "schedule": crontab(month_of_year=1, day_of_month=15, hour=3, minute=0)},
 }
 
+# The cache (rate limits, dashboards) shares Redis with the broker in
+# production. Tests keep it in local memory: they clear it before every test,
+# which must never flush a broker queue a worker is reading.
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
+        if REDIS_URL and not TESTING
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }

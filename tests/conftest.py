@@ -21,3 +21,19 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process(request):
+    """Tasks run in-process in every test but the `worker` ones, also when
+    REDIS_URL is set (CI's second run): only tests/jobs/ talk to a real worker,
+    so no test can hang waiting for a worker that is not there."""
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    from portal.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before

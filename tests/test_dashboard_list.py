@@ -45,3 +45,9 @@ def test_it_runs_the_same_number_of_queries_at_ten_times_the_data(world, client)
     small = queries_for(client, url(world, "exception=any"))
     grow(world, factor=10)
     assert queries_for(client, url(world, "exception=any")) == small
+
+
+def test_it_offers_alle_not_dashes_as_the_empty_choice(world, client):
+    body = client.get(url(world)).content.decode()
+    assert "---------" not in body
+    assert '<option value="" selected>Alle</option>' in body

@@ -106,7 +106,7 @@ class TestDemoData:
 
 
     def test_it_records_the_indre_namdal_20_80_key_and_the_thirteen_areas_in_order(self, demo):
-        key = CostKey.objects.get(collaboration__slug="indre-namdal", name="Håndboka: 20/80-modellen")
+        key = CostKey.objects.get(collaboration__slug="indre-namdal", name="Håndbokas hovedregel")
         assert (key.fixed_share_percent, key.population_share_percent) == (20, 80)
         assert key.fixed_share_percent + key.population_share_percent == 100
         assert all(k.fixed_share_percent + k.population_share_percent == 100 for k in CostKey.objects.all())
@@ -114,7 +114,12 @@ class TestDemoData:
                      .order_by("position").values_list("number", "title", "potential", "feasibility"))
         assert [a[0] for a in areas] == [str(i) for i in range(1, 14)]
         assert areas[0][1] == "Rus og psykiatri" and areas[12][1].startswith("Administrative støttefunksjoner")
-        assert all(a[2] is None and a[3] is None for a in areas)  # the study gives only the ranking
+        # The study gives only the ranking; the demo's scores are marked estimates
+        # whose product follows that ranking.
+        products = [a[2] * a[3] for a in areas]
+        assert products == sorted(products, reverse=True)
+        assert all("ANSLAG" in d for d in Measure.objects.filter(collaboration__slug="indre-namdal", potential__isnull=False)
+                   .values_list("description", flat=True))
         grong = HostAgreement.objects.get(collaboration__slug="indre-namdal")
         assert grong.host.name == "Grong"
         assert {"Snåsa", "Høylandet"} <= set(grong.participants.values_list("municipality__name", flat=True))

@@ -124,7 +124,7 @@ def test_it_gives_the_owner_the_overall_form_and_a_participant_its_own_part(clie
 
     assert f'action="{reverse("measure_status", args=[world.shared.pk])}"' in owner
     assert f'action="{reverse("measure_part_status", args=[world.shared.pk, world.lyngen.pk])}"' in participant
-    assert "Rapporter Lyngen sin del" in participant
+    assert "Rapporter delen til Lyngen" in participant
     assert f'href="{reverse("measure_part_status", args=[world.shared.pk, world.kafjord.pk])}"' not in participant
 
 
@@ -137,7 +137,7 @@ def test_it_shows_no_form_to_those_who_may_not_post(client, world, role):
     body = client.get(url(world.shared)).content.decode()
 
     assert 'class="status-form"' not in body
-    assert "Rapporter" not in body
+    assert "Rapporter delen til" not in body
 
 
 def _count(client, measure) -> int:

@@ -60,7 +60,7 @@ def test_it_requires_a_reason_for_red_parts_too(client, world):
     response = client.post(url(world.shared, world.lyngen), status_data(traffic_light="red"))
 
     assert errors_of(response, "light_reason") == ["Gul og rød status må ha en begrunnelse."]
-    assert "<h1>Rapporter Lyngen sin del</h1>" in response.content.decode()
+    assert "<h1>Rapporter delen til Lyngen</h1>" in response.content.decode()
     assert not StatusUpdate.objects.exists()
 
 
@@ -72,5 +72,5 @@ def test_it_swaps_the_parts_in_place_with_htmx(client, world):
 
     body = response.content.decode()
     assert body.lstrip().startswith('<div id="measure-live"')
-    assert "Lyngen sin del er lagret." in body
+    assert "Delen til Lyngen er lagret." in body
     assert response.context["rollup"] == "red"

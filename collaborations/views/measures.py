@@ -84,7 +84,7 @@ def measure_part_status(request: HttpRequest, measure_id: int, municipality_id: 
         try:
             measure_post_status_update(acting_user=request.user, measure=measure, municipality=municipality,
                                        **form.service_kwargs())
-            return _saved(request, measure, _("%(m)s sin del er lagret.") % {"m": municipality})
+            return _saved(request, measure, _("Delen til %(m)s er lagret.") % {"m": municipality})
         except DomainError as error:
             form.add_error(None, error)
     action = reverse("measure_part_status", args=[measure.pk, municipality.pk])

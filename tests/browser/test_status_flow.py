@@ -76,10 +76,10 @@ def test_it_lets_a_participant_report_its_own_part(page, live_server, world, log
     form = page.locator("form.status-form")
     form.get_by_label("Risiko", exact=True).check()
     form.get_by_label("Begrunnelse for trafikklyset").fill("Lyngen mangler en arkivar i vår.")
-    form.get_by_role("button", name="Lagre Lyngen sin del").click()
+    form.get_by_role("button", name="Lagre delen til Lyngen").click()
 
-    expect(page.get_by_text("Lyngen sin del er lagret.")).to_be_visible()
-    expect(page.locator("ol.timeline > li").first).to_contain_text("Lyngen sin del")
+    expect(page.get_by_text("Delen til Lyngen er lagret.")).to_be_visible()
+    expect(page.locator("ol.timeline > li").first).to_contain_text("Delen til Lyngen")
     expect(page.locator(".rollup")).to_contain_text("Risiko")
     check_a11y(page)
     snap(page, "status-08-participant-part", mobile=True)
@@ -92,7 +92,7 @@ def test_it_refuses_an_administrator_of_a_municipality_not_taking_part(page, liv
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Nytt sak- og arkivsystem")
     expect(page.locator("form.status-form")).to_have_count(0)
-    expect(page.get_by_role("link", name=re.compile("Rapporter"))).to_have_count(0)
+    expect(page.get_by_role("link", name=re.compile("^Rapporter delen til"))).to_have_count(0)
 
     response = page.goto(f"{measure_url(live_server, world.shared)}status/")
     assert response is not None and response.status == 403
