@@ -600,8 +600,8 @@ def visibility_scope(user, collaboration: Collaboration) -> str:
     if user.is_superuser or policy.collaborations_with(user, "view_internal").filter(pk=collaboration.pk).exists():
         return "internal"   # every internal item of the collaboration (policy.visible / visible_measures)
     # Otherwise the internal measures they may report on (visible_measures' third branch), if any.
-    ids = sorted(policy.reportable_measures(user).filter(collaboration=collaboration, visibility=Visibility.INTERNAL)
-                 .values_list("id", flat=True).order_by())
+    ids = sorted(policy.reportable_among(
+        user, Measure.objects.filter(collaboration=collaboration, visibility=Visibility.INTERNAL)))
     if not ids:
         return "public"
     return "m" + hashlib.sha1(repr(ids).encode()).hexdigest()[:20]

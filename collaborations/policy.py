@@ -31,7 +31,9 @@ from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import get_objects_for_user
 
-from .models import Collaboration, Document, Measure, Network, Visibility
+from .models import (
+    Collaboration, Document, Measure, MeasureGroupObjectPermission, MeasureUserObjectPermission, Network, Visibility,
+)
 from .models.roles import Role, RoleAssignment
 
 
@@ -93,6 +95,34 @@ def reportable_measures(user) -> QuerySet[Measure]:
         any_perm=True, accept_global_perms=False,
     )
     return Measure.objects.filter(Q(pk__in=direct.values("pk")) | Q(pk__in=editable_measures(user).values("pk")))
+
+
+def reportable_among(user, queryset: QuerySet[Measure]) -> set[int]:
+    """The ids of the measures in `queryset` the user may at least report on:
+    the same answer as `reportable_measures(user)` restricted to `queryset`,
+    but asked of the few candidates through the indexed permission tables
+    instead of over every measure (dashboards ask it on every request)."""
+    if not _authenticated(user):
+        return set()
+    candidates = dict(queryset.values_list("pk", "collaboration_id"))
+    if not candidates or user.is_superuser:
+        return set(candidates)
+    managed = set(collaborations_with(user, "manage_collaboration")
+                  .filter(pk__in=set(candidates.values())).values_list("pk", flat=True))
+    result = {pk for pk, collaboration_id in candidates.items() if collaboration_id in managed}
+    rest = set(candidates) - result
+    if not rest:
+        return result
+    codenames = ["report_measure", "change_measure"]
+    result |= set(MeasureUserObjectPermission.objects.filter(
+        user=user, permission__codename__in=codenames, content_object_id__in=rest,
+    ).values_list("content_object_id", flat=True))
+    result |= set(MeasureGroupObjectPermission.objects.filter(
+        group__user=user, permission__codename__in=codenames, content_object_id__in=rest,
+    ).values_list("content_object_id", flat=True))
+    result |= set(Measure.objects.filter(pk__in=rest - result, network__in=coordinated_networks(user).values("pk"))
+                  .values_list("pk", flat=True))
+    return result
 
 
 def visible_measures(user, queryset: QuerySet[Measure] | None = None) -> QuerySet[Measure]:

@@ -27,9 +27,10 @@ def lights_by_strategy(content: ReportContent) -> SafeString:
     label_w, bar_w, row_h, top = 230, 390, 26, 34
     height = top + row_h * len(rows) + 10
     biggest = max(sum(c.values()) for _h, c in rows) or 1
+    title = escape(_("Tiltak per strategi etter trafikklys"))
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {label_w + bar_w + 10} {height}" '
-             f'width="100%" role="img" aria-label="{escape(_("Tiltak per strategi etter trafikklys"))}">',
-             f"<title>{escape(_('Tiltak per strategi etter trafikklys'))}</title>"]
+             f'width="100%" role="img" aria-label="{title}">',
+             f"<title>{title}</title>"]
     x = label_w
     for light in TrafficLight:
         parts.append(f'<g transform="translate({x} 5)">{_shape(light)}</g>'

@@ -17,7 +17,7 @@ class ReportOrderForm(forms.Form):
                              help_text=_("Tom: 31.12. for årsrapporter, 30.06. for halvårsrapporten."))
     municipality = forms.ModelChoiceField(
         label=_("Mottaker"), queryset=Municipality.objects.none(), required=False,
-        empty_label=_("Alle medlemmene / hele samarbeidet"),
+        empty_label=_("Alle medlemmene (hele samarbeidet)"),
         help_text=_("For årsrapport til kommunestyret: tom = alle medlemmene. "
                     "For halvårsrapporten: tom = hele samarbeidet."))
     include_internal = forms.BooleanField(
