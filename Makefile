@@ -121,7 +121,7 @@ lint: venv
 messages: venv
 	@command -v xgettext >/dev/null 2>&1 || { echo "error: gettext is not installed (apt-get install gettext)" >&2; exit 1; }
 	@mkdir -p locale
-	DEMO=1 $(MANAGE) makemessages -l en --ignore=.venv --ignore=test-artifacts --ignore=staticfiles
+	DEMO=1 $(MANAGE) makemessages -l en --no-obsolete --ignore=.venv --ignore=test-artifacts --ignore=staticfiles --ignore=tests --ignore=benchmarks --ignore=node_modules
 	DEMO=1 $(MANAGE) compilemessages -l en --ignore=.venv
 
 # -- Benchmarks (scripts in benchmarks/) ---------------------------------------

@@ -28,6 +28,7 @@ from django import forms
 from django.db.models.functions import Lower
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
@@ -453,7 +454,8 @@ class MeasureRowForm(forms.Form):
         return value
 
     def clean_phase(self) -> str:
-        labels = ", ".join(str(label) for _v, label in Phase.choices)
+        with translation.override("nb"):  # the file format is Norwegian in every interface language
+            labels = ", ".join(str(label) for _v, label in Phase.choices)
         return self._choice("phase", PHASES, Phase.PROPOSED,
                             _("Ukjent fase «%%(value)s». Bruk en av: %(labels)s.") % {"labels": labels})
 
@@ -521,7 +523,14 @@ def validate(rows: list[ImportRow], collaboration: Collaboration) -> tuple[list[
 # ---------------------------------------------------------------- the template
 
 def template_rows(collaboration: Collaboration) -> list[list[str]]:
-    """The headers and one example row that imports as it stands."""
+    """The headers and one example row that imports as it stands. The file
+    format is Norwegian whatever the interface language, so the example is
+    written in bokmål (the importer reads Norwegian labels)."""
+    with translation.override("nb"):
+        return _template_rows(collaboration)
+
+
+def _template_rows(collaboration: Collaboration) -> list[list[str]]:
     plan = PlanPeriod.objects.filter(collaboration=collaboration).order_by("-start_year", "-pk").first()
     strategy = Strategy.objects.filter(plan=plan).order_by("number").first() if plan else None
     members = members_on(collaboration, timezone.localdate())

@@ -235,3 +235,15 @@ def test_it_creates_nothing_when_a_row_is_wrong(world):
                        filename="handlingsplan.csv")
     assert caught.value.errors == [RowError(3, "Deltakere", "«Loppa» er ikke et nåværende medlem av Nord-Troms.")]
     assert _counts() == before
+
+
+def test_it_writes_a_template_that_imports_also_when_the_interface_is_english(world):
+    """The downloadable template's example row uses Norwegian labels, which the
+    importer reads, whatever language the secretariat has chosen."""
+    from django.utils import translation
+
+    from collaborations.imports import template_rows
+
+    with translation.override("en"):
+        header, example = template_rows(world.collaboration)
+    assert "Under utredning" in example and "Risiko" in example and "Prosjektgruppe" in example

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .collaborations import Collaboration, Visibility
@@ -60,7 +60,7 @@ class HostAgreement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.service} (vert: {self.host})"
+        return gettext("%(service)s (vert: %(host)s)") % {"service": self.service, "host": self.host}
 
     def clean(self):
         if self.cost_key_id and self.collaboration_id and self.cost_key.collaboration_id != self.collaboration_id:

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from .municipalities import Municipality, Person
 
@@ -91,7 +91,7 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.municipality} i {self.collaboration}"
+        return gettext("%(municipality)s i %(whole)s") % {"municipality": self.municipality, "whole": self.collaboration}
 
     def is_active_on(self, day) -> bool:
         return (self.joined_on is None or self.joined_on <= day) and (self.left_on is None or day <= self.left_on)

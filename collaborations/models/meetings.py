@@ -1,5 +1,5 @@
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from .collaborations import Body, Collaboration, Visibility
 
@@ -49,7 +49,7 @@ class MeetingCase(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Sak {self.number}: {self.title}"
+        return gettext("Sak %(number)s: %(title)s") % {"number": self.number, "title": self.title}
 
 
 class Subproject(models.Model):

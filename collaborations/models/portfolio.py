@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .agreements import HostAgreement
@@ -61,7 +61,7 @@ class Strategy(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Strategi {self.number}: {self.title}"
+        return gettext("Strategi %(number)s: %(title)s") % {"number": self.number, "title": self.title}
 
 
 class Phase(models.TextChoices):
@@ -241,7 +241,7 @@ class Participation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.municipality} i {self.measure}"
+        return gettext("%(municipality)s i %(whole)s") % {"municipality": self.municipality, "whole": self.measure}
 
 
 class StatusUpdate(models.Model):
