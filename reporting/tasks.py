@@ -19,7 +19,7 @@ from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import OperationalError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import services
@@ -73,7 +73,10 @@ def failure_message(exc: BaseException, retries: int) -> str:
 
 @shared_task(bind=True, base=ReportTask, name="reporting.tasks.render_report")
 def render_report(self, job_id: int) -> dict:
-    return services.report_render(job_id=job_id)
+    # Reports go to the councils' archives in bokmål, whatever language the
+    # person who ordered them uses (eagerly, the task runs inside their request).
+    with translation.override(settings.LANGUAGE_CODE):
+        return services.report_render(job_id=job_id)
 
 
 def enqueue_render(job_id: int) -> None:

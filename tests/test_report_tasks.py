@@ -84,3 +84,15 @@ def test_it_is_configured_for_redelivery_without_duplicates():
     visibility = django_settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
     assert render_report.time_limit <= visibility / 2
     assert render_report.soft_time_limit < render_report.time_limit
+
+
+def test_it_renders_in_bokmal_even_when_ordered_in_english(world, media):
+    from django.utils import translation
+    from pypdf import PdfReader
+
+    job = _job(world)
+    with translation.override("en"):
+        render_report.delay(job.pk)
+    job.refresh_from_db()
+    text = "".join(page.extract_text() for page in PdfReader(job.file.open("rb")).pages)
+    assert "Innhold" in text and "Contents" not in text
