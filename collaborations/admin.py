@@ -23,14 +23,38 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import policy
 from .models import (
-    Body, BodyMember, Collaboration, CostKey, County, HostAgreement, HostAgreementParticipant, Measure, Meeting,
-    MeetingCase, Membership, Municipality, Network, OutsidePartner, Participation, Person, PlanPeriod,
-    PopulationFigure, RoleAssignment, StatusUpdate, Strategy, Subproject,
+    Body,
+    BodyMember,
+    Collaboration,
+    CostKey,
+    County,
+    HostAgreement,
+    HostAgreementParticipant,
+    Measure,
+    Meeting,
+    MeetingCase,
+    Membership,
+    Municipality,
+    Network,
+    OutsidePartner,
+    Participation,
+    Person,
+    PlanPeriod,
+    PopulationFigure,
+    RoleAssignment,
+    StatusUpdate,
+    Strategy,
+    Subproject,
 )
 from .models.roles import Role
-from .services.measures import changes_since, measure_create, measure_update
-from .services.roles import permissions_sync_measure, permissions_sync_municipality, role_grant, role_revoke
 from .policy import Action
+from .services.measures import changes_since, measure_create, measure_update
+from .services.roles import (
+    permissions_sync_measure,
+    permissions_sync_municipality,
+    role_grant,
+    role_revoke,
+)
 
 ADMIN_REASON = _("Endret i administrasjonen")
 
@@ -101,6 +125,20 @@ def may_manage(request, obj) -> bool:
         return policy.allows(request.user, Action.MANAGE, obj) and policy.allows(request.user, Action.VIEW, obj)
     return policy.allows(request.user, Action.MANAGE, collaboration) and policy.allows(request.user, Action.VIEW, obj)
 
+
+
+class ReadOnlyAdminMixin:
+    """For records that are never edited in the admin (status updates, report
+    jobs): they change only through the services that enforce their rules."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 class ScopedMixin:
     """Querysets, object permissions and foreign-key choices asked of the policy."""
@@ -485,7 +523,7 @@ class MeasureAdmin(ScopedHistoryAdmin):
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(ScopedAdmin):
+class StatusUpdateAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     """Status updates are never edited; a correction is a new update."""
 
     list_display = ["measure", "reported_on", "municipality", "phase", "traffic_light", "author", "created_at"]
@@ -496,15 +534,6 @@ class StatusUpdateAdmin(ScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in StatusUpdate._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # ------------------------------------------------------------ meetings

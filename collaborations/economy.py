@@ -16,7 +16,13 @@ from django.db.models import Prefetch, Q
 from . import policy
 from .costs import CostAllocationError, allocate, nok_to_ore
 from .models import (
-    Collaboration, HostAgreement, HostAgreementParticipant, Measure, Membership, Municipality, Participation,
+    Collaboration,
+    HostAgreement,
+    HostAgreementParticipant,
+    Measure,
+    Membership,
+    Municipality,
+    Participation,
     PopulationFigure,
 )
 

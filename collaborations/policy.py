@@ -32,7 +32,13 @@ from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import get_objects_for_user
 
 from .models import (
-    Collaboration, Document, Measure, MeasureGroupObjectPermission, MeasureUserObjectPermission, Network, Visibility,
+    Collaboration,
+    Document,
+    Measure,
+    MeasureGroupObjectPermission,
+    MeasureUserObjectPermission,
+    Network,
+    Visibility,
 )
 from .models.roles import Role, RoleAssignment
 

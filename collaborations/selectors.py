@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 from . import policy
 from .costs import Share, allocate, nok_to_ore
 from .models import (
-    CostKey, Measure, Membership, Municipality, Participation, PopulationFigure, StatusUpdate,
+    CostKey,
+    Measure,
+    Membership,
+    Municipality,
+    Participation,
+    PopulationFigure,
+    StatusUpdate,
 )
 
 

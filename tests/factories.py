@@ -16,8 +16,17 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 
 from collaborations.models import (
-    Collaboration, CostKey, County, Measure, Membership, Municipality, Network, Person, PlanPeriod,
-    PopulationFigure, Strategy,
+    Collaboration,
+    CostKey,
+    County,
+    Measure,
+    Membership,
+    Municipality,
+    Network,
+    Person,
+    PlanPeriod,
+    PopulationFigure,
+    Strategy,
 )
 from collaborations.models.roles import Role
 from collaborations.services.measures import measure_create
@@ -27,7 +36,7 @@ _seq = itertools.count(1)
 User = get_user_model()
 
 
-def make_user(username: str | None = None, **extra) -> "User":
+def make_user(username: str | None = None, **extra) -> User:
     username = username or f"user{next(_seq)}"
     user = User.objects.create_user(username=username, password="passord-for-test-123",
                                     email=f"{username}@example.no", **extra)
@@ -84,14 +93,14 @@ class World:
     network_measure: Measure        # published, run by the network, Lyngen takes part
     foreign: Measure                # published, in the other collaboration
     foreign_internal: Measure       # internal, in the other collaboration
-    secretariat: "User"
-    admin_kafjord: "User"
-    admin_lyngen: "User"
-    admin_outsider: "User"
-    coordinator: "User"
-    politician_kafjord: "User"
-    stranger: "User"                # logged in, no role at all
-    superuser: "User"
+    secretariat: User
+    admin_kafjord: User
+    admin_lyngen: User
+    admin_outsider: User
+    coordinator: User
+    politician_kafjord: User
+    stranger: User                # logged in, no role at all
+    superuser: User
 
     def users_by_role(self) -> dict:
         return {

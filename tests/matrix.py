@@ -11,7 +11,13 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from collaborations.models import Body, HostAgreement, HostAgreementParticipant, Meeting, MeetingCase
+from collaborations.models import (
+    Body,
+    HostAgreement,
+    HostAgreementParticipant,
+    Meeting,
+    MeetingCase,
+)
 
 ROLES = ["anonymous", "stranger", "politician", "admin_participant", "admin_outsider", "coordinator",
          "secretariat", "superuser"]

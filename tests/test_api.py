@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 from django.core.cache import cache
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from collaborations.services.measures import measure_post_status_update

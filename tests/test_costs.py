@@ -4,7 +4,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from collaborations.costs import CostAllocationError, allocate, format_nok, nok_to_ore
 

@@ -1,6 +1,9 @@
 from decimal import Decimal
+
 from collaborations import economy
 from collaborations.models import HostAgreement, HostAgreementParticipant
+
+
 def test_it_splits_host_cost(world):
     a = HostAgreement.objects.create(collaboration=world.collaboration, service="IT", host=world.kafjord,
         positions=Decimal("3.5"), annual_cost=Decimal("1000000"), cost_key=world.cost_key)

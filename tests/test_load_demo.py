@@ -14,8 +14,20 @@ from django.test import override_settings
 
 from collaborations import policy
 from collaborations.models import (
-    Collaboration, CostKey, HostAgreement, Measure, Meeting, Municipality, Network, Person, PopulationFigure,
-    RoleAssignment, StatusUpdate, Strategy, Subproject, Visibility,
+    Collaboration,
+    CostKey,
+    HostAgreement,
+    Measure,
+    Meeting,
+    Municipality,
+    Network,
+    Person,
+    PopulationFigure,
+    RoleAssignment,
+    StatusUpdate,
+    Strategy,
+    Subproject,
+    Visibility,
 )
 from collaborations.policy import Action
 

@@ -6,7 +6,11 @@ from django.core.exceptions import ValidationError
 
 from collaborations import policy
 from collaborations.models import (
-    Collaboration, HostAgreement, HostAgreementParticipant, Membership, Participation,
+    Collaboration,
+    HostAgreement,
+    HostAgreementParticipant,
+    Membership,
+    Participation,
 )
 from collaborations.policy import Action
 from collaborations.services.errors import DomainError

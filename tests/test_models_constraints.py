@@ -11,9 +11,26 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from collaborations.models import (
-    Body, BodyMember, CostKey, County, HostAgreement, HostAgreementParticipant, Measure, Meeting, MeetingCase,
-    Membership, Municipality, Network, Participation, Person, PlanPeriod, PopulationFigure, RoleAssignment,
-    StatusUpdate, Strategy, Subproject,
+    Body,
+    BodyMember,
+    CostKey,
+    County,
+    HostAgreement,
+    HostAgreementParticipant,
+    Measure,
+    Meeting,
+    MeetingCase,
+    Membership,
+    Municipality,
+    Network,
+    Participation,
+    Person,
+    PlanPeriod,
+    PopulationFigure,
+    RoleAssignment,
+    StatusUpdate,
+    Strategy,
+    Subproject,
 )
 from collaborations.models.rounds import ReportingRound, RoundReminder
 

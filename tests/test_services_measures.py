@@ -10,7 +10,10 @@ from collaborations.models import Measure
 from collaborations.policy import Action
 from collaborations.services.errors import ConcurrentEditError, DomainError
 from collaborations.services.measures import (
-    measure_post_status_update, measure_set_participants, measure_update, rollup_light,
+    measure_post_status_update,
+    measure_set_participants,
+    measure_update,
+    rollup_light,
 )
 
 D = dt.date

@@ -1,15 +1,15 @@
 """The domain of inter-municipal collaboration, one module per concern."""
 
-from .municipalities import County, Municipality, PopulationFigure, OutsidePartner, Person
-from .collaborations import Collaboration, Membership, Body, BodyMember
-from .costs import CostKey
-from .networks import Network
 from .agreements import HostAgreement, HostAgreementParticipant
-from .portfolio import PlanPeriod, Strategy, Measure, Participation, StatusUpdate
+from .collaborations import Body, BodyMember, Collaboration, Membership
+from .costs import CostKey
+from .documents import Document
 from .meetings import Meeting, MeetingCase, Subproject
+from .municipalities import County, Municipality, OutsidePartner, Person, PopulationFigure
+from .networks import Network
+from .portfolio import Measure, Participation, PlanPeriod, StatusUpdate, Strategy
 from .roles import RoleAssignment
 from .rounds import ReportingRound, RoundReminder
-from .documents import Document
 
 __all__ = [
     "County", "Municipality", "PopulationFigure", "OutsidePartner", "Person",
@@ -19,11 +19,21 @@ __all__ = [
     "Subproject", "RoleAssignment", "ReportingRound", "RoundReminder", "Document",
 ]
 
-from .permissions import (  # noqa: E402
-    CollaborationGroupObjectPermission, CollaborationUserObjectPermission,
-    MeasureGroupObjectPermission, MeasureUserObjectPermission,
-    NetworkGroupObjectPermission, NetworkUserObjectPermission,
-)
 from .collaborations import Visibility  # noqa: E402
-from .portfolio import Phase, TrafficLight, OrganisationKind  # noqa: E402
+from .permissions import (  # noqa: E402
+    CollaborationGroupObjectPermission,
+    CollaborationUserObjectPermission,
+    MeasureGroupObjectPermission,
+    MeasureUserObjectPermission,
+    NetworkGroupObjectPermission,
+    NetworkUserObjectPermission,
+)
+from .portfolio import OrganisationKind, Phase, TrafficLight  # noqa: E402
 from .roles import Role  # noqa: E402
+
+__all__ += [
+    "Visibility", "Phase", "TrafficLight", "OrganisationKind", "Role",
+    "CollaborationGroupObjectPermission", "CollaborationUserObjectPermission",
+    "MeasureGroupObjectPermission", "MeasureUserObjectPermission",
+    "NetworkGroupObjectPermission", "NetworkUserObjectPermission",
+]

@@ -1,8 +1,8 @@
 """Direct foreign-key object-permission tables (django-guardian's performance
 guide): lists filter on an indexed FK instead of a generic object_pk string."""
 
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from django.db import models
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from .collaborations import Collaboration
 from .networks import Network

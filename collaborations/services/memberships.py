@@ -24,7 +24,14 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from ..models import (
-    Collaboration, HostAgreement, HostAgreementParticipant, Measure, Membership, Municipality, Participation, Phase,
+    Collaboration,
+    HostAgreement,
+    HostAgreementParticipant,
+    Measure,
+    Membership,
+    Municipality,
+    Participation,
+    Phase,
 )
 from .errors import DomainError
 from .roles import permissions_sync_measure, permissions_sync_municipality

@@ -13,8 +13,14 @@ from django.db import transaction
 from guardian.shortcuts import assign_perm, remove_perm
 
 from ..models import (
-    Collaboration, CollaborationGroupObjectPermission, Measure, MeasureGroupObjectPermission,
-    Membership, Municipality, Network, RoleAssignment,
+    Collaboration,
+    CollaborationGroupObjectPermission,
+    Measure,
+    MeasureGroupObjectPermission,
+    Membership,
+    Municipality,
+    Network,
+    RoleAssignment,
 )
 from ..models.roles import Role
 

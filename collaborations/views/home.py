@@ -1,6 +1,6 @@
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.cache import never_cache
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
 
 from .. import policy, selectors
 from ..models import Collaboration

@@ -27,9 +27,27 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from collaborations.models import (
-    Body, BodyMember, Collaboration, CostKey, County, HostAgreement, HostAgreementParticipant, Measure, Meeting,
-    MeetingCase, Membership, Municipality, Network, OutsidePartner, Person, PlanPeriod, PopulationFigure,
-    RoleAssignment, StatusUpdate, Strategy, Subproject,
+    Body,
+    BodyMember,
+    Collaboration,
+    CostKey,
+    County,
+    HostAgreement,
+    HostAgreementParticipant,
+    Measure,
+    Meeting,
+    MeetingCase,
+    Membership,
+    Municipality,
+    Network,
+    OutsidePartner,
+    Person,
+    PlanPeriod,
+    PopulationFigure,
+    RoleAssignment,
+    StatusUpdate,
+    Strategy,
+    Subproject,
 )
 from collaborations.services.measures import measure_create, measure_post_status_update
 from collaborations.services.roles import permissions_sync_all, role_grant
