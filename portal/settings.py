@@ -36,14 +36,14 @@ DEMO = env.bool("DEMO", default=False)
 # demo loader read it as settings.TESTING so tests can override it.
 TESTING = env.bool("TESTING", default=False)
 
-SECRET_KEY = secret("SECRET_KEY", default=None)
-if not SECRET_KEY:
-    if DEBUG or DEMO or env.bool("TESTING", default=False):
-        SECRET_KEY = "insecure-development-key-not-for-production"
-    else:
-        raise RuntimeError(
-            "SECRET_KEY (or SECRET_KEY_FILE) must be set unless DEBUG or DEMO is on."
-        )
+# Without SECRET_KEY outside development the key stays empty: management
+# commands that sign nothing (migrate, makemigrations, check) still run, but
+# Django refuses anything that needs the key (sessions, logins, password
+# reset) with "The SECRET_KEY setting must not be empty", so a production
+# server never runs on a guessable key.
+SECRET_KEY = secret("SECRET_KEY", default=None) or (
+    "insecure-development-key-not-for-production" if DEBUG or DEMO or env.bool("TESTING", default=False) else ""
+)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
