@@ -7,7 +7,6 @@ agreements or measures.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -133,11 +132,3 @@ def payments(user, collaboration: Collaboration, municipality: Municipality) -> 
 
 def payments_total_ore(lines: list[PaymentLine]) -> int:
     return sum(line.share_ore or 0 for line in lines)
-
-
-def members_by_collaboration(collaboration_ids: list[int]) -> dict[int, list[Municipality]]:
-    out: dict[int, list[Municipality]] = defaultdict(list)
-    for m in Membership.objects.filter(collaboration_id__in=collaboration_ids, left_on__isnull=True) \
-            .select_related("municipality").order_by("municipality__name"):
-        out[m.collaboration_id].append(m.municipality)
-    return out

@@ -6,17 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
-from django.utils.translation import gettext as _
 
 from . import policy
-from .costs import Share, allocate, nok_to_ore
 from .models import (
-    CostKey,
     Measure,
     Membership,
     Municipality,
     Participation,
-    PopulationFigure,
     StatusUpdate,
 )
 
@@ -25,19 +21,6 @@ def members_on(collaboration, day: dt.date) -> list[Municipality]:
     ids = [m.municipality_id for m in Membership.objects.filter(collaboration=collaboration)
            if m.is_active_on(day)]
     return list(Municipality.objects.filter(pk__in=ids).order_by("name"))
-
-
-def cost_shares(*, cost_key: CostKey, total_nok, members: list[Municipality]) -> list[Share]:
-    """Each member's share of `total_nok` under `cost_key`, in øre."""
-    populations = dict(PopulationFigure.objects.filter(
-        municipality__in=members, year=cost_key.population_year).values_list("municipality_id", "population"))
-    return allocate(
-        nok_to_ore(total_nok),
-        fixed_percent=cost_key.fixed_share_percent,
-        population_percent=cost_key.population_share_percent,
-        members=[(m.number, m.name, populations.get(m.pk)) for m in members],
-        population_year=cost_key.population_year,
-    )
 
 
 def measures_for_list(user, queryset: QuerySet[Measure] | None = None) -> QuerySet[Measure]:
@@ -92,7 +75,3 @@ def status_updates_as_of(measure_ids: list[int], moment: dt.datetime) -> dict[in
             .select_related("municipality", "author"):
         out.setdefault(u.measure_id, []).append(u)
     return out
-
-
-def no_population_message(names: list[str], year: int) -> str:
-    return _("Mangler innbyggertall per 1.1.%(year)s for %(names)s.") % {"year": year, "names": ", ".join(names)}

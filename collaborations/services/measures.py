@@ -27,18 +27,6 @@ def _save_with_history(measure: Measure, *, acting_user, reason: str, update_fie
     measure.save(update_fields=update_fields)
 
 
-def _display(measure: Measure, field: str) -> str:
-    f = Measure._meta.get_field(field)
-    value = getattr(measure, field)
-    if getattr(f, "choices", None):
-        return str(dict(f.choices).get(value, value or ""))
-    if f.is_relation:
-        return str(getattr(measure, field) or "")
-    if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
-    return "" if value is None else str(value)
-
-
 @transaction.atomic
 def measure_create(*, acting_user, reason: str = "", participant_ids: list[int] | None = None,
                    partner_ids: list[int] | None = None, recorded_at: dt.datetime | None = None,
