@@ -14,7 +14,6 @@ from django.db.models import (
     Case,
     F,
     OuterRef,
-    Prefetch,
     QuerySet,
     Subquery,
     Value,
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from . import policy
 from .models import Measure, Participation, ReportingRound, StatusUpdate
+from .selectors import with_list_relations
 from .selectors_rounds import CLOSED_PHASES
 from .services.measures import rollup_light
 
@@ -63,11 +63,7 @@ def my_measures(user, today: dt.date | None = None) -> QuerySet[Measure]:
     everything a row of "Mine tiltak" shows."""
     today = today or timezone.localdate()
     qs = Measure.objects.filter(pk__in=policy.reportable_measures(user).values("pk"))
-    return with_update_due(qs, today).select_related(
-        "collaboration", "strategy", "owner_municipality", "responsible",
-    ).prefetch_related(
-        Prefetch("participations", queryset=Participation.objects.select_related("municipality")),
-    )
+    return with_list_relations(with_update_due(qs, today))
 
 
 # ---------------------------------------------------------------- parts of a shared measure

@@ -170,18 +170,14 @@ def municipality_merge(*, acting_user, predecessors: list[Municipality], success
     _merge_memberships(predecessor_ids, successor, on_date, day_before)
     touched = _merge_participations(predecessor_ids, successor, on_date, day_before, history_user, reason)
     _merge_agreements(predecessor_ids, successor, on_date, day_before, history_user, reason)
-    for measure in Measure.objects.filter(owner_municipality_id__in=predecessor_ids).exclude(phase__in=FINISHED_PHASES):
-        measure.owner_municipality = successor
-        measure.version += 1
-        measure._history_user, measure._change_reason = history_user, reason
-        measure.save(update_fields=["owner_municipality", "version"])
-        touched.add(measure.pk)
-    for measure in Measure.objects.filter(host_municipality_id__in=predecessor_ids).exclude(phase__in=FINISHED_PHASES):
-        measure.host_municipality = successor
-        measure.version += 1
-        measure._history_user, measure._change_reason = history_user, reason
-        measure.save(update_fields=["host_municipality", "version"])
-        touched.add(measure.pk)
+    for role in ("owner_municipality", "host_municipality"):
+        unfinished = Measure.objects.filter(**{f"{role}_id__in": predecessor_ids}).exclude(phase__in=FINISHED_PHASES)
+        for measure in unfinished:
+            setattr(measure, role, successor)
+            measure.version += 1
+            measure._history_user, measure._change_reason = history_user, reason
+            measure.save(update_fields=[role, "version"])
+            touched.add(measure.pk)
 
     for m in [*predecessors, successor]:
         permissions_sync_municipality(m)
