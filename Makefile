@@ -9,7 +9,7 @@ MAKEFLAGS += --no-print-directory
 VENV ?= .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
-STAMP := $(VENV)/.requirements.lock.installed
+STAMP := $(VENV)/.requirements-dev.lock.installed
 ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
@@ -24,21 +24,23 @@ IS_PY312 := import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: help venv run test check lint messages translations bench worker beat clean distclean
+.PHONY: help venv run test check lint lock messages translations bench worker beat clean distclean
 
 help:
 	@echo "make run        serve the demo portal on http://$(ADDR) (SQLite, eager jobs, demo data)"
 	@echo "make test       run the tests (SQLite; DATABASE_URL=postgres://... for PostgreSQL;"
 	@echo "                REDIS_URL=redis://... also runs the Celery worker tests)"
 	@echo "make check      Django system checks and the missing-migrations check"
-	@echo "make lint       ruff"
+	@echo "make lint       ruff and import-linter (the layer contracts in pyproject.toml)"
+	@echo "make lock       pin the dependencies again (requirements.lock, requirements-dev.lock)"
 	@echo "make messages   update and compile the English catalogue (locale/en)"
 	@echo "make bench      run benchmarks/*.py"
 	@echo "make worker     a Celery worker (needs REDIS_URL); make beat for the scheduler"
 	@echo "make clean      remove generated files (keeps .venv and db.sqlite3); make distclean removes those too"
 
 # -- The virtualenv ------------------------------------------------------------
-# Recreated when missing or older than Python 3.12; requirements.lock is
+# Recreated when missing or older than Python 3.12; requirements-dev.lock (the
+# production lock plus the test and lint tools) is
 # installed again only when it changed since the last install (stamp file).
 venv:
 	@if ! $(PY) -c '$(IS_PY312)' >/dev/null 2>&1; then \
@@ -56,9 +58,9 @@ venv:
 	  echo "Creating $(VENV) with $$py ($$("$$py" --version 2>&1))"; \
 	  "$$py" -m venv $(VENV); \
 	fi
-	@if [ ! -f $(STAMP) ] || [ requirements.lock -nt $(STAMP) ]; then \
-	  echo "Installing requirements.lock into $(VENV)"; \
-	  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(PY) -m pip install --disable-pip-version-check -qq -r requirements.lock; \
+	@if [ ! -f $(STAMP) ] || [ requirements-dev.lock -nt $(STAMP) ]; then \
+	  echo "Installing requirements-dev.lock into $(VENV)"; \
+	  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(PY) -m pip install --disable-pip-version-check -qq -r requirements-dev.lock; \
 	  touch $(STAMP); \
 	fi
 
@@ -116,6 +118,13 @@ check: venv
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+# -- Pinned dependencies: production apart from development (uv pip compile) --
+lock: venv
+	$(PY) -m pip install -qq uv
+	$(VENV)/bin/uv pip compile pyproject.toml --python-version 3.12 -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.12 -c requirements.lock -o requirements-dev.lock
 
 # -- Translations: Norwegian bokmål msgids, an English catalogue ---------------
 messages: venv

@@ -11,7 +11,7 @@ goes through Django's test Client, so the whole middleware stack runs
 Prints the median time of each dashboard page for an anonymous visitor and
 for a politician; the floor (the trivial /helse/ view through the same
 middleware, as the same visitor); and the peer (the Django admin changelist
-of measures, as a superuser). Goals (issue 4): page ≤ 3 × floor and page ≤
+of measures, as a superuser). Goals: page ≤ 3 × floor and page ≤
 0.5 × admin changelist.
 """
 
@@ -83,7 +83,8 @@ def main() -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from collaborations.models import Collaboration, Measure, Membership, StatusUpdate
+    from collaborations.portfolio.models import Measure, StatusUpdate
+    from collaborations.registry.models import Collaboration, Membership
 
     call_command("migrate", verbosity=0)
     if not Collaboration.objects.filter(slug__startswith="nasjonal-").exists():

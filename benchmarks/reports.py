@@ -1,4 +1,4 @@
-"""Report benchmarks (issue 5). Not a test: prints figures.
+"""Report benchmarks. Not a test: prints figures.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench REDIS_URL=redis://127.0.0.1:6379/6 \\
         .venv/bin/python benchmarks/reports.py [--prepare --scale 0.02]
@@ -49,7 +49,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from collaborations.models import Collaboration
+    from collaborations.registry.models import Collaboration
 
     if args.prepare:
         call_command("migrate", verbosity=0)
@@ -66,20 +66,20 @@ def main() -> None:
 
 
 def _measure_count() -> int:
-    from collaborations.models import Measure
+    from collaborations.portfolio.models import Measure
 
     return Measure.objects.filter(collaboration__slug__startswith="nasjonal-").count()
 
 
 def _biggest(collaborations):
-    from collaborations.models import Measure
+    from collaborations.portfolio.models import Measure
 
     return max(collaborations, key=lambda c: Measure.objects.filter(collaboration=c).count())
 
 
 def _member_with_most_measures(collaboration):
-    from collaborations.models import Participation
-    from collaborations.selectors import members_on
+    from collaborations.portfolio.models import Participation
+    from collaborations.registry.selectors import members_on
 
     members = members_on(collaboration, _cutoff())
     return max(members, key=lambda m: Participation.objects.filter(measure__collaboration=collaboration,

@@ -14,4 +14,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+# Tasks live in the feature packages that own them.
+app.autodiscover_tasks(["collaborations.rounds", "reporting"])

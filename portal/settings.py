@@ -70,17 +70,17 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "collaborations.middleware.NorwegianByDefaultMiddleware",
+    "collaborations.common.middleware.NorwegianByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "collaborations.policy.PolicyMemoMiddleware",
+    "collaborations.access.policy.PolicyMemoMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "collaborations.middleware.FriendlyPermissionDeniedMiddleware",
+    "collaborations.access.middleware.FriendlyPermissionDeniedMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -147,6 +147,7 @@ TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["portal.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -234,7 +235,7 @@ CACHES = {
 }
 RATELIMIT_USE_CACHE = "default"
 
-# Dashboards (issue 4): a measure with no status update for this many days is
+# Dashboards: a measure with no status update for this many days is
 # flagged as stale; computed dashboard data is cached this long at most (the
 # cache key also carries a fingerprint of the collaboration's history, so
 # writes show up at once; the timeout is only a backstop for edits that leave

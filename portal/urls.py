@@ -6,7 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("konto/", include("collaborations.urls_accounts")),  # rate-limited login, HTML reset e-mail
+    path("konto/", include("collaborations.access.urls_accounts")),  # rate-limited login, HTML reset e-mail
     path("konto/", include("django.contrib.auth.urls")),
     path("rapporter/", include("reporting.urls")),
     path("", include("collaborations.urls")),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from collaborations.admin import ReadOnlyAdminMixin
+from collaborations.access.admin import ReadOnlyAdminMixin
 
 from .models import ReportBatch, ReportJob
 

@@ -1,14 +1,14 @@
 """What a report says, rebuilt from history as it stood on the cut-off date.
 
-Everything here reads; nothing writes. The builders extend the history
-selectors of `collaborations.selectors` (portfolio_as_of, status_updates_as_of)
-with what a report needs besides: host agreements and their participants as of
-the cut-off (HostAgreement.history), the year's narrative, payments under each
-cost key, decisions ahead, and the changes since the previous report.
+Everything here reads; nothing writes. The builder uses the domain's one
+"as of" (collaborations.portfolio.history and economy.history: measures,
+participants, strategies, agreements and cost keys as they stood at the end
+of the cut-off day), the year's narrative, what each member pays in the
+report year (collaborations.economy.payments, the same function the
+dashboards use), decisions ahead, and the changes since the previous report.
 
 What has no history is read as it is now and the report says so
-(`ReportContent.notes`): the collaboration's description and bodies, strategy
-titles, cost keys (percentages and population year) and names of people.
+(`ReportContent.notes`): the collaboration's description and names of people.
 Population figures are per year and do not change once registered.
 """
 
@@ -18,30 +18,32 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from collaborations.costs import CostAllocationError, allocate, format_nok, nok_to_ore
-from collaborations.models import (
+from collaborations.common.dates import end_of, is_active_on, norwegian_date, years_after
+from collaborations.common.history import field_changes, latest_as_of
+from collaborations.economy.allocation import format_nok, nok_to_ore
+from collaborations.economy.history import agreements_as_of, cost_keys_as_of
+from collaborations.economy.models import HostAgreement
+from collaborations.economy.payments import agreement_payable, distribute, measure_payable
+from collaborations.economy.selectors import memberships_by_municipality
+from collaborations.portfolio.history import (
+    MeasureAsOf,
+    portfolio_as_of,
+    status_updates_as_of,
+    strategies_as_of,
+)
+from collaborations.portfolio.models import Measure, OrganisationKind, Phase, TrafficLight
+from collaborations.registry.models import (
     Body,
     BodyMember,
     Collaboration,
-    CostKey,
-    HostAgreement,
-    HostAgreementParticipant,
-    Measure,
     Municipality,
     Network,
     Person,
-    PopulationFigure,
-    Strategy,
-    TrafficLight,
 )
-from collaborations.models.portfolio import OrganisationKind, Phase
-from collaborations.selectors import MeasureAsOf, members_on, portfolio_as_of, status_updates_as_of
+from collaborations.registry.selectors import members_on
 
 from .models import ReportJob, ReportType
 
@@ -49,12 +51,6 @@ from .models import ReportJob, ReportType
 DIFF_FIELDS = ("title", "phase", "traffic_light", "light_reason", "status_text", "follow_up_text",
                "follow_up_responsible", "follow_up_due", "visibility")
 LONG_TEXT_FIELDS = {"light_reason", "status_text", "follow_up_text"}
-PHASES_NEEDING_DECISION = (Phase.PROPOSED, Phase.DECIDED)
-
-
-def cutoff_moment(day: dt.date) -> dt.datetime:
-    """The last instant of `day` in Norwegian time: the report's "as of"."""
-    return dt.datetime.combine(day, dt.time.max, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
 def period_start(report_type: str, year: int, cutoff: dt.date) -> dt.date:
@@ -66,17 +62,6 @@ def period_start(report_type: str, year: int, cutoff: dt.date) -> dt.date:
 
 def default_cutoff(report_type: str, year: int) -> dt.date:
     return dt.date(year, 6, 30) if report_type == ReportType.HALFYEAR else dt.date(year, 12, 31)
-
-
-def norwegian_date(day: dt.date | None) -> str:
-    return day.strftime("%d.%m.%Y") if day else ""
-
-
-def _years_earlier(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 # ---------------------------------------------------------------- the content
@@ -237,41 +222,7 @@ class ReportContent:
             "type": self.report_type_label, "year": self.year, "collaboration": self.collaboration_name}
 
 
-# ---------------------------------------------------------------- history readers
-
-def agreements_as_of(collaboration: Collaboration, moment: dt.datetime, *, include_internal: bool,
-                     ) -> list[tuple[object, list[int]]]:
-    """Host agreements as they stood at `moment` with the municipalities then
-    taking part: [(historical agreement, [municipality ids])]."""
-    day = moment.date()
-    HistoricalAgreement = HostAgreement.history.model
-    latest: dict[int, object] = {}
-    for rec in HistoricalAgreement.objects.filter(collaboration_id=collaboration.pk, history_date__lte=moment) \
-            .order_by("history_date", "history_id"):
-        latest[rec.id] = rec
-    records = [r for r in latest.values() if r.history_type != "-"
-               and (r.starts_on is None or r.starts_on <= day) and (r.ends_on is None or r.ends_on >= day)
-               and (include_internal or r.visibility == "published")]
-    HistoricalParticipant = HostAgreementParticipant.history.model
-    parts: dict[int, object] = {}
-    for rec in HistoricalParticipant.objects.filter(agreement_id__in=[r.id for r in records],
-                                                    history_date__lte=moment).order_by("history_date", "history_id"):
-        parts[rec.id] = rec
-    members: dict[int, list[int]] = defaultdict(list)
-    for rec in parts.values():
-        if rec.history_type != "-" and (rec.left_on is None or rec.left_on > day):
-            members[rec.agreement_id].append(rec.municipality_id)
-    # Agreements imported without history (bulk loads) are taken as they are now.
-    untracked = HostAgreement.objects.filter(collaboration_id=collaboration.pk).exclude(
-        pk__in=HistoricalAgreement.objects.filter(collaboration_id=collaboration.pk).values("id"))
-    for a in untracked.prefetch_related("participants"):
-        if (a.starts_on is None or a.starts_on <= day) and (a.ends_on is None or a.ends_on >= day) \
-                and (include_internal or a.visibility == "published"):
-            a.without_history = True
-            records.append(a)
-            members[a.pk] = [p.municipality_id for p in a.participants.all() if p.left_on is None or p.left_on > day]
-    return [(r, sorted(members.get(r.id, []))) for r in sorted(records, key=lambda r: (r.service, r.id))]
-
+# ---------------------------------------------------------------- the previous report
 
 def previous_report_cutoff(*, collaboration_id: int, report_type: str, municipality_id: int | None,
                            cutoff: dt.date, include_internal: bool) -> dt.date:
@@ -285,7 +236,7 @@ def previous_report_cutoff(*, collaboration_id: int, report_type: str, municipal
         return previous
     if report_type == ReportType.HALFYEAR:
         return dt.date(cutoff.year, 6, 30) if cutoff.month > 6 else dt.date(cutoff.year - 1, 12, 31)
-    return _years_earlier(cutoff, 1)
+    return years_after(cutoff, -1)
 
 
 # ---------------------------------------------------------------- the builder
@@ -294,29 +245,32 @@ def build_content(*, collaboration: Collaboration, report_type: str, year: int, 
                   municipality: Municipality | None = None, include_internal: bool = False,
                   baseline: dt.date | None = None) -> ReportContent:
     """Everything a report shows, as it stood at the end of `cutoff`."""
-    moment = cutoff_moment(cutoff)
+    moment = end_of(cutoff)
     start = period_start(report_type, year, cutoff)
     if baseline is None:
         baseline = previous_report_cutoff(collaboration_id=collaboration.pk, report_type=report_type,
                                           municipality_id=municipality.pk if municipality else None,
                                           cutoff=cutoff, include_internal=include_internal)
     portfolio = portfolio_as_of(collaboration, moment, include_internal=include_internal)
-    before = {m.measure_id: m for m in portfolio_as_of(collaboration, cutoff_moment(baseline),
+    before = {m.measure_id: m for m in portfolio_as_of(collaboration, end_of(baseline),
                                                         include_internal=include_internal)}
     agreements = agreements_as_of(collaboration, moment, include_internal=include_internal)
+    day = cutoff
+    current_participants = {a.id: [p.municipality_id for p in ps if p.left_on is None or p.left_on > day]
+                            for a, ps in agreements}
     member_list = members_on(collaboration, cutoff)
 
     # Names of everything the records point at, each in one query.
     municipality_ids = {mid for m in portfolio for mid in m.participant_ids}
     municipality_ids |= {m.pk for m in member_list}
-    municipality_ids |= {a.host_id for a, _p in agreements} | {mid for _a, ps in agreements for mid in ps}
+    municipality_ids |= {a.host_id for a, _p in agreements} | {p.municipality_id for _a, ps in agreements for p in ps}
     municipality_ids |= {m.record.host_municipality_id for m in portfolio if m.record.host_municipality_id}
     municipalities = Municipality.objects.in_bulk(municipality_ids)
     people = Person.objects.in_bulk({m.record.responsible_id for m in portfolio if m.record.responsible_id})
     networks = Network.objects.in_bulk({m.record.network_id for m in portfolio if m.record.network_id})
     cost_key_ids = {m.record.cost_key_id for m in portfolio if m.record.cost_key_id}
     cost_key_ids |= {a.cost_key_id for a, _p in agreements if a.cost_key_id}
-    cost_keys = CostKey.objects.in_bulk(cost_key_ids)
+    cost_keys = cost_keys_as_of(cost_key_ids, moment)
 
     def name(mid: int) -> str:
         m = municipalities.get(mid)
@@ -329,37 +283,38 @@ def build_content(*, collaboration: Collaboration, report_type: str, year: int, 
                                        start=start, cutoff=cutoff, municipality=municipality, name=name,
                                        people=people, networks=networks, municipalities=municipalities)
             for m in portfolio}
-    strategies = _strategy_groups(in_scope, rows)
+    strategies = _strategy_groups(in_scope, rows, moment)
 
-    agreement_rows = [(a, ps, _agreement_row(a, ps, name)) for a, ps in agreements]
+    agreement_rows = [(a, current_participants[a.id], _agreement_row(a, current_participants[a.id], name))
+                      for a, _ps in agreements]
     hosted = [row for a, _ps, row in agreement_rows if municipality and a.host_id == municipality.pk]
     bought = [row for a, ps, row in agreement_rows
               if municipality and a.host_id != municipality.pk and municipality.pk in ps]
-    payer_sets = _payer_sets(portfolio, agreements, cost_keys)
-    populations = _populations(payer_sets)
-    allocations = [(title, kind, total, key, payers, _allocate(total, key, payers, populations, municipalities))
-                   for title, kind, total, key, payers in payer_sets]
 
+    # What each member pays in the report year: the dashboards' own function.
+    payables = [agreement_payable(a, ps) for a, ps in agreements]
+    payables += [measure_payable(m.record, m.participations) for m in portfolio]
+    distribution = distribute(payables, year=year, cost_keys=cost_keys,
+                              memberships=memberships_by_municipality(collaboration),
+                              municipality_numbers={pk: (m.number, m.name) for pk, m in municipalities.items()})
     payments: list[PaymentRow] = []
     if municipality is not None:
-        for title, kind, total, key, payers, (shares, error) in allocations:
-            if municipality.pk not in payers:
-                continue
-            share = shares.get(municipality.pk) if shares else None
-            payments.append(PaymentRow(
-                title=title, kind=kind, total=format_nok(nok_to_ore(total)), key_name=key.name, key_label=key.label,
-                population_year=key.population_year, share="" if share is None else format_nok(share),
-                share_ore=share, error=error))
+        payments = [PaymentRow(title=line.title, kind=line.kind_label, total=format_nok(nok_to_ore(line.total_nok)),
+                               key_name=line.key_name, key_label=line.key_label,
+                               population_year=line.population_year,
+                               share="" if line.share_ore is None else format_nok(line.share_ore),
+                               share_ore=line.share_ore, error=line.error)
+                    for line in distribution.lines_for(municipality.pk)]
     totals = []
     if municipality is None:
-        totals = _municipality_totals(member_list, portfolio, agreements, allocations)
+        totals = _municipality_totals(member_list, portfolio, agreements, distribution)
 
     decisions = _decisions([rows[m.measure_id] for m in in_scope], cutoff)
     appendix = sorted(rows.values(), key=lambda r: (_number_key(r.number), r.title))
     notes = [
         _("Innholdet er bygd opp fra historikken slik porteføljen sto ved utgangen av %(date)s. "
-          "Samarbeidets beskrivelse, organer, strategititler, kostnadsnøkler og navn på personer "
-          "har ikke historikk og er gjengitt slik de er registrert nå.") % {"date": norwegian_date(cutoff)},
+          "Samarbeidets beskrivelse og navn på personer er gjengitt slik de er registrert nå.")
+        % {"date": norwegian_date(cutoff)},
     ]
     if any(getattr(a, "without_history", False) for a, _p in agreements):
         notes.append(_("Noen vertskommuneavtaler er registrert uten historikk og er gjengitt slik de er nå."))
@@ -375,7 +330,7 @@ def build_content(*, collaboration: Collaboration, report_type: str, year: int, 
         report_type_label=str(ReportType(report_type).label), recipient=recipient,
         municipality_names=municipality.official_names if municipality else "", year=year, cutoff=cutoff,
         period_start=start, baseline=baseline, include_internal=include_internal,
-        members=[m.official_names for m in member_list], bodies=_bodies(collaboration, cutoff),
+        members=[m.official_names for m in member_list], bodies=_bodies(collaboration, moment),
         strategies=strategies, hosted=hosted, bought=bought, payments=payments,
         payments_total=format_nok(sum(p.share_ore or 0 for p in payments)), municipality_totals=totals,
         decisions=decisions, appendix=appendix, notes=notes,
@@ -397,17 +352,6 @@ def _number_key(number: str) -> tuple:
     for p in (number or "").replace(",", ".").split("."):
         parts.append((0, int(p), "") if p.isdigit() else (1, 0, p))
     return tuple(parts) or ((2, 0, ""),)
-
-
-def _display(field_name: str, value) -> str:
-    f = Measure._meta.get_field(field_name)
-    if getattr(f, "choices", None):
-        return str(dict(f.choices).get(value, value or "—"))
-    if value in (None, ""):
-        return "—"
-    if isinstance(value, dt.date):
-        return norwegian_date(value)
-    return str(value)
 
 
 def _measure_row(m: MeasureAsOf, old: MeasureAsOf | None, updates, *, start, cutoff, municipality, name,
@@ -433,8 +377,8 @@ def _measure_row(m: MeasureAsOf, old: MeasureAsOf | None, updates, *, start, cut
     responsible = people[r.responsible_id].name if r.responsible_id in people else ""
     row = MeasureRow(
         id=r.id, number=r.number, title=r.title, strategy_id=r.strategy_id, phase=r.phase,
-        phase_label=_display("phase", r.phase), light=r.traffic_light,
-        light_label=_display("traffic_light", r.traffic_light), light_reason=r.light_reason,
+        phase_label=str(Phase(r.phase).label), light=r.traffic_light,
+        light_label=str(TrafficLight(r.traffic_light).label), light_reason=r.light_reason,
         status_text=r.status_text, follow_up_text=r.follow_up_text,
         follow_up_responsible=r.follow_up_responsible, follow_up_due=r.follow_up_due,
         participants=sorted(name(mid) for mid in m.participant_ids), organisation=organisation,
@@ -449,16 +393,7 @@ def _measure_row(m: MeasureAsOf, old: MeasureAsOf | None, updates, *, start, cut
 
 
 def _changes(old: MeasureAsOf, new: MeasureAsOf, name) -> list[tuple[str, str, str]]:
-    out = []
-    for f in DIFF_FIELDS:
-        a, b = getattr(old.record, f), getattr(new.record, f)
-        if a == b:
-            continue
-        label = str(Measure._meta.get_field(f).verbose_name).capitalize()
-        if f in LONG_TEXT_FIELDS:
-            out.append((label, _("endret"), ""))
-        else:
-            out.append((label, _display(f, a), _display(f, b)))
+    out = field_changes(old.record, new.record, model=Measure, fields=list(DIFF_FIELDS), summarise=LONG_TEXT_FIELDS)
     if old.participant_ids != new.participant_ids:
         joined = sorted(name(i) for i in set(new.participant_ids) - set(old.participant_ids))
         left = sorted(name(i) for i in set(old.participant_ids) - set(new.participant_ids))
@@ -469,9 +404,9 @@ def _changes(old: MeasureAsOf, new: MeasureAsOf, name) -> list[tuple[str, str, s
     return out
 
 
-def _strategy_groups(in_scope: list[MeasureAsOf], rows: dict[int, MeasureRow]) -> list[StrategyGroup]:
+def _strategy_groups(in_scope: list[MeasureAsOf], rows: dict[int, MeasureRow], moment) -> list[StrategyGroup]:
     ids = {m.record.strategy_id for m in in_scope if m.record.strategy_id}
-    strategies = {s.pk: s for s in Strategy.objects.filter(pk__in=ids)}
+    strategies = strategies_as_of(ids, moment)
     groups: dict[int | None, list[MeasureRow]] = defaultdict(list)
     for m in in_scope:
         groups[m.record.strategy_id if m.record.strategy_id in strategies else None].append(rows[m.measure_id])
@@ -492,48 +427,7 @@ def _agreement_row(a, participant_ids: list[int], name) -> AgreementRow:
         annual_cost=format_nok(nok_to_ore(a.annual_cost)) if a.annual_cost is not None else "")
 
 
-def _payer_sets(portfolio: list[MeasureAsOf], agreements, cost_keys) -> list[tuple]:
-    """(title, kind, total NOK, cost key, payer municipality ids) for every
-    agreement with an annual cost and every measure with a budget and a key."""
-    out = []
-    for a, ps in agreements:
-        if a.annual_cost is not None and a.cost_key_id in cost_keys and ps:
-            out.append((a.service, _("Vertskommuneavtale"), a.annual_cost, cost_keys[a.cost_key_id], ps))
-    for m in portfolio:
-        r = m.record
-        if r.budget is not None and r.cost_key_id in cost_keys and m.participant_ids:
-            out.append((r.title, _("Tiltak"), r.budget, cost_keys[r.cost_key_id], m.participant_ids))
-    return out
-
-
-def _populations(payer_sets) -> dict[tuple[int, int], int]:
-    wanted = {(mid, key.population_year) for *_r, key, payers in payer_sets for mid in payers}
-    if not wanted:
-        return {}
-    q = Q()
-    for mid, year in wanted:
-        q |= Q(municipality_id=mid, year=year)
-    return {(p.municipality_id, p.year): p.population for p in PopulationFigure.objects.filter(q)}
-
-
-def _allocate(total, key, payers, populations, municipalities) -> tuple[dict[int, int] | None, str]:
-    numbers = {}
-    members = []
-    for mid in payers:
-        m = municipalities.get(mid)
-        numbers[f"{m.number}-{mid}" if m else str(mid)] = mid
-        members.append((f"{m.number}-{mid}" if m else str(mid), m.name if m else str(mid),
-                        populations.get((mid, key.population_year))))
-    try:
-        shares = allocate(nok_to_ore(total), fixed_percent=key.fixed_share_percent,
-                          population_percent=key.population_share_percent, members=members,
-                          population_year=key.population_year)
-    except CostAllocationError as exc:
-        return None, str(exc)
-    return {numbers[s.key]: s.amount_ore for s in shares}, ""
-
-
-def _municipality_totals(members, portfolio, agreements, allocations) -> list[MunicipalityTotal]:
+def _municipality_totals(members, portfolio, agreements, distribution) -> list[MunicipalityTotal]:
     out = []
     for m in members:
         hosted = [a for a, _ps in agreements if a.host_id == m.pk]
@@ -541,13 +435,13 @@ def _municipality_totals(members, portfolio, agreements, allocations) -> list[Mu
             name=m.name, official_names=m.official_names,
             measures=sum(1 for x in portfolio if m.pk in x.participant_ids),
             hosted=len(hosted), positions=sum((a.positions for a in hosted), Decimal(0)),
-            payments_ore=sum((shares or {}).get(m.pk, 0) for *_r, (shares, _e) in allocations)))
+            payments_ore=distribution.total_ore(m.pk)))
     return out
 
 
 def _decisions(rows: list[MeasureRow], cutoff: dt.date) -> list[Decision]:
     """What the councils must decide or follow up in the coming year."""
-    horizon = _years_earlier(cutoff, -1)
+    horizon = years_after(cutoff, 1)
     out = []
     for r in rows:
         if r.follow_up_due and cutoff < r.follow_up_due <= horizon:
@@ -559,13 +453,24 @@ def _decisions(rows: list[MeasureRow], cutoff: dt.date) -> list[Decision]:
     return sorted(out, key=lambda d: (d.due or dt.date.max, _number_key(d.measure.number), d.measure.title))
 
 
-def _bodies(collaboration: Collaboration, cutoff: dt.date) -> list[BodyRow]:
+def _bodies(collaboration: Collaboration, moment: dt.datetime) -> list[BodyRow]:
+    """The collaboration's bodies and their members as they stood at `moment`."""
+    day = moment.date()
+    bodies = latest_as_of(Body.history.model.objects.filter(collaboration_id=collaboration.pk), moment)
+    if not bodies:  # bodies loaded without history are taken as they are now
+        bodies = list(collaboration.bodies.all())
+    body_ids = [b.id for b in bodies]
+    members_then = latest_as_of(BodyMember.history.model.objects.filter(body_id__in=body_ids), moment) \
+        or list(BodyMember.objects.filter(body_id__in=body_ids))
+    people = Person.objects.in_bulk({bm.person_id for bm in members_then})
     members = defaultdict(list)
-    for bm in BodyMember.objects.filter(body__collaboration=collaboration).select_related("person"):
-        if (bm.starts_on is None or bm.starts_on <= cutoff) and (bm.ends_on is None or bm.ends_on >= cutoff):
-            members[bm.body_id].append(f"{bm.person.name} ({bm.role})" if bm.role else bm.person.name)
-    return [BodyRow(name=b.name, kind=b.get_kind_display(), members=members.get(b.pk, []))
-            for b in collaboration.bodies.order_by("kind", "name")]
+    for bm in members_then:
+        person = people.get(bm.person_id)
+        if person is not None and is_active_on(bm.starts_on, bm.ends_on, day):
+            members[bm.body_id].append(f"{person.name} ({bm.role})" if bm.role else person.name)
+    kinds = dict(Body.Kind.choices)
+    return [BodyRow(name=b.name, kind=str(kinds.get(b.kind, b.kind)), members=sorted(members.get(b.id, [])))
+            for b in sorted(bodies, key=lambda b: (b.kind, b.name))]
 
 
 def content_for_job(job: ReportJob) -> ReportContent:

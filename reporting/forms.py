@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from collaborations.models import Collaboration, Membership, Municipality
+from collaborations.registry.models import Collaboration, Membership, Municipality
 
 from .models import ReportType
 

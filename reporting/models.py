@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from collaborations.models import Collaboration, Municipality
+from collaborations.registry.models import Collaboration, Municipality
 
 
 class ReportType(models.TextChoices):
@@ -131,6 +131,10 @@ class ReportJob(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def is_downloadable(self) -> bool:
+        return self.status == self.Status.DONE and bool(self.file)
 
     @property
     def is_finished(self) -> bool:

@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from collaborations import policy
-from collaborations.models import Collaboration
+from collaborations.access import policy
+from collaborations.registry.models import Collaboration
 
 from .models import ReportBatch, ReportJob
 
@@ -33,9 +33,14 @@ def get_report_for_user(user, job_id: int, action: policy.Action | str = policy.
     return job
 
 
+def collaborations_of(jobs: QuerySet[ReportJob]) -> QuerySet[Collaboration]:
+    """The collaborations the listed reports belong to, for the archive's filter."""
+    return Collaboration.objects.filter(pk__in=jobs.values("collaboration_id")).order_by("name")
+
+
 def generating_collaborations(user) -> QuerySet[Collaboration]:
     """Collaborations whose reports the user may generate (the secretariat's)."""
-    return policy.collaborations_with(user, "manage_collaboration").order_by("name")
+    return policy.collaborations_where(user, policy.Action.GENERATE_REPORTS).order_by("name")
 
 
 @dataclass

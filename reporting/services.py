@@ -20,10 +20,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from collaborations import policy
-from collaborations.models import Collaboration, Municipality
-from collaborations.selectors import members_on
-from collaborations.services.errors import DomainError
+from collaborations.access import policy
+from collaborations.common.errors import DomainError
+from collaborations.registry.models import Collaboration, Municipality
+from collaborations.registry.selectors import members_on
 
 from . import content as report_content
 from . import pdf

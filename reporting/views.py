@@ -4,18 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from collaborations import policy
-from collaborations.models import Collaboration
-from collaborations.services.errors import DomainError
+from collaborations.access import policy
+from collaborations.common.errors import DomainError
 
 from . import selectors, services
 from .forms import ReportOrderForm
-from .models import ReportJob
 
 
 def _archive_url(job_or_collaboration) -> str:
@@ -30,7 +28,7 @@ def _errors(exc: DomainError) -> str:
 @require_GET
 def archive(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("samarbeid", "")
-    collaboration = get_object_or_404(Collaboration, slug=slug) if slug else None
+    collaboration = policy.get_collaboration_for_user(request.user, slug) if slug else None
     jobs = selectors.reports_for_user(request.user, collaboration=collaboration)
     generating = selectors.generating_collaborations(request.user)
     form = None
@@ -40,8 +38,7 @@ def archive(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/archive.html", {
         "collaboration": collaboration, "groups": selectors.archive_groups(jobs), "form": form,
         "generating_ids": set(generating.values_list("pk", flat=True)),
-        "collaborations": Collaboration.objects.filter(pk__in=jobs.values("collaboration_id")).order_by("name")
-        if collaboration is None else None,
+        "collaborations": selectors.collaborations_of(jobs) if collaboration is None else None,
     })
 
 
@@ -85,7 +82,7 @@ def job_row(request: HttpRequest, job_id: int) -> HttpResponse:
 @require_GET
 def download(request: HttpRequest, job_id: int) -> FileResponse:
     job = selectors.get_report_for_user(request.user, job_id)
-    if job.status != ReportJob.Status.DONE or not job.file:
+    if not job.is_downloadable:
         raise Http404(_("Rapporten er ikke ferdig."))
     filename = f"{job.title.replace(',', '')} (rapport {job.pk}).pdf"
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf")

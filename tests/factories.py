@@ -15,22 +15,20 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from collaborations.models import (
+from collaborations.access.models import Role
+from collaborations.access.roles import role_grant
+from collaborations.economy.models import CostKey
+from collaborations.portfolio.models import Measure, PlanPeriod, Strategy
+from collaborations.portfolio.services import measure_create
+from collaborations.registry.models import (
     Collaboration,
-    CostKey,
     County,
-    Measure,
     Membership,
     Municipality,
     Network,
     Person,
-    PlanPeriod,
     PopulationFigure,
-    Strategy,
 )
-from collaborations.models.roles import Role
-from collaborations.services.measures import measure_create
-from collaborations.services.roles import role_grant
 
 _seq = itertools.count(1)
 User = get_user_model()
@@ -74,6 +72,7 @@ def make_strategy(collaboration: Collaboration, number: int = 1, title: str = "S
 
 def make_measure(collaboration: Collaboration, *, participants=(), acting_user=None, **fields) -> Measure:
     fields.setdefault("title", f"Tiltak {next(_seq)}")
+    fields.setdefault("reason", "Testdata")
     return measure_create(acting_user=acting_user, collaboration=collaboration,
                           participant_ids=[m.pk for m in participants], **fields)
 
@@ -137,19 +136,19 @@ def make_world() -> World:
                                     visibility="internal")
 
     secretariat = make_user("sekretariat", first_name="Siri", last_name="Sekretær")
-    role_grant(acting_user=None, user=secretariat, role=Role.SECRETARIAT, collaboration=collaboration)
+    role_grant(acting_user=None, reason="Testdata", user=secretariat, role=Role.SECRETARIAT, collaboration=collaboration)
     admin_kafjord = make_user("admin_kafjord", first_name="Kari", last_name="Kåfjord")
-    role_grant(acting_user=None, user=admin_kafjord, role=Role.MUNICIPAL_ADMIN, municipality=kafjord)
+    role_grant(acting_user=None, reason="Testdata", user=admin_kafjord, role=Role.MUNICIPAL_ADMIN, municipality=kafjord)
     admin_lyngen = make_user("admin_lyngen", first_name="Lars", last_name="Lyngen")
-    role_grant(acting_user=None, user=admin_lyngen, role=Role.MUNICIPAL_ADMIN, municipality=lyngen)
+    role_grant(acting_user=None, reason="Testdata", user=admin_lyngen, role=Role.MUNICIPAL_ADMIN, municipality=lyngen)
     admin_outsider = make_user("admin_loppa", first_name="Ola", last_name="Loppa")
-    role_grant(acting_user=None, user=admin_outsider, role=Role.MUNICIPAL_ADMIN, municipality=outsider)
+    role_grant(acting_user=None, reason="Testdata", user=admin_outsider, role=Role.MUNICIPAL_ADMIN, municipality=outsider)
     coordinator = make_user("koordinator", first_name="Kristin", last_name="Koordinator")
     coordinator_person.user = coordinator
     coordinator_person.save(update_fields=["user"])
-    role_grant(acting_user=None, user=coordinator, role=Role.NETWORK_COORDINATOR, network=network)
+    role_grant(acting_user=None, reason="Testdata", user=coordinator, role=Role.NETWORK_COORDINATOR, network=network)
     politician = make_user("ordforer_kafjord", first_name="Per", last_name="Politiker")
-    role_grant(acting_user=None, user=politician, role=Role.POLITICIAN, municipality=kafjord)
+    role_grant(acting_user=None, reason="Testdata", user=politician, role=Role.POLITICIAN, municipality=kafjord)
     stranger = make_user("fremmed")
     superuser = make_user("root", is_superuser=True, is_staff=True)
     return World(

@@ -1,4 +1,4 @@
-"""Small helpers shared by the status-flow tests (issue 3)."""
+"""Small helpers shared by the status-flow tests."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-from collaborations import policy
-from collaborations.policy import Action
+from collaborations.access import policy
+from collaborations.access.policy import Action
 
 
 def test_it_lets_participant_report_but_not_outsider(world):

@@ -1,4 +1,4 @@
-"""The dashboards in a real browser (issue 4): every page passes axe-core
+"""The dashboards in a real browser: every page passes axe-core
 (WCAG 2.1 A/AA) and is kept as a screenshot at desktop width and at 375 px,
 anonymously and as a politician; charts carry their title and description."""
 
@@ -8,8 +8,10 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from collaborations.models import Body, HostAgreement, HostAgreementParticipant, Meeting
-from collaborations.services.measures import measure_post_status_update
+from collaborations.economy.models import HostAgreement, HostAgreementParticipant
+from collaborations.meetings.models import Meeting
+from collaborations.portfolio.services import measure_post_status_update
+from collaborations.registry.models import Body
 from tests.factories import make_measure
 
 PASSWORD = "passord-for-test-123"
@@ -26,7 +28,7 @@ def region(world):
         m = make_measure(world.collaboration, title=f"Tiltak for skjermbilde {i + 1}", strategy=world.strategy,
                          participants=[world.kafjord, world.lyngen], owner_municipality=world.lyngen,
                          potential=potential, feasibility=feasibility, recorded_at=long_ago,
-                         budget=Decimal(200000), cost_key=world.cost_key)
+                         budget=Decimal(200000), budget_recurrence="yearly", cost_key=world.cost_key)
         measure_post_status_update(acting_user=world.secretariat, measure=m, reported_on=dt.date.today(),
                                    phase="in_progress", traffic_light=light,
                                    light_reason="" if light == "green" else "Forsinket leveranse",

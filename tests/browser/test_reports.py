@@ -1,4 +1,4 @@
-"""The report archive in a real browser (issue 5): the secretariat orders all
+"""The report archive in a real browser: the secretariat orders all
 member councils' reports with one click, follows progress without reloading,
 downloads and publishes; a politician sees only published reports."""
 
@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from reporting import services
 from reporting.models import ReportJob
-from tests.report_helpers import eager_celery  # noqa: F401
+from tests.reporting.helpers import eager_celery  # noqa: F401
 
 PASSWORD = "passord-for-test-123"
 

@@ -1,4 +1,4 @@
-"""The weekly status flow in a real browser (issue 3): log in, find a shared
+"""The weekly status flow in a real browser: log in, find a shared
 measure in Mine tiltak, post a red update (first without a reason), see it at
 the top of the timeline; refusals; a concurrent edit; reporting rounds.
 Every page is checked with axe-core and kept as a screenshot (also at 375 px)."""
@@ -40,7 +40,7 @@ def test_it_lets_an_administrator_post_a_red_status_update(page, live_server, wo
     form.get_by_label("Hva har skjedd?").fill("Leverandøren har ikke levert testmiljøet.")
     form.get_by_role("button", name="Lagre status").click()
     error = page.locator("#id_light_reason_error")
-    expect(error).to_have_text("Gul og rød status må ha en begrunnelse.")
+    expect(error).to_have_text("Trafikklyset «Risiko» eller «Ikke i rute» må ha en begrunnelse.")
     expect(page.get_by_label("Hva har skjedd?")).to_have_value("Leverandøren har ikke levert testmiljøet.")
     expect(page.get_by_label("Begrunnelse for trafikklyset")).to_have_attribute("aria-invalid", "true")
     check_a11y(page)

@@ -1,4 +1,4 @@
-"""Generate a national-scale dataset for benchmarks (issue 4).
+"""Generate a national-scale dataset for the benchmarks.
 
 `--scale 1.0`: 357 municipalities in 15 counties, 400 collaborations (15
 county-wide ones with regional councils nested inside them, and host
@@ -31,31 +31,34 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from collaborations.models import (
-    Body,
-    Collaboration,
+from collaborations.access.models import (
     CollaborationGroupObjectPermission,
     CollaborationUserObjectPermission,
-    CostKey,
-    County,
-    HostAgreement,
-    HostAgreementParticipant,
-    Measure,
     MeasureGroupObjectPermission,
-    Meeting,
-    Membership,
-    Municipality,
-    Network,
     NetworkUserObjectPermission,
-    Participation,
-    Person,
-    PlanPeriod,
-    PopulationFigure,
+    Role,
     RoleAssignment,
+)
+from collaborations.access.roles import GROUP_NAMES, MUNICIPAL_ROLES, ROLE_GRANTS
+from collaborations.economy.models import CostKey, HostAgreement, HostAgreementParticipant
+from collaborations.meetings.models import Meeting
+from collaborations.portfolio.models import (
+    Measure,
+    Participation,
+    PlanPeriod,
     StatusUpdate,
     Strategy,
 )
-from collaborations.models.roles import Role
+from collaborations.registry.models import (
+    Body,
+    Collaboration,
+    County,
+    Membership,
+    Municipality,
+    Network,
+    Person,
+    PopulationFigure,
+)
 
 SLUG_PREFIX = "nasjonal-"
 USER_PREFIX = "nasjonal-"
@@ -323,7 +326,7 @@ class Command(BaseCommand):
                 network=network_of.get(c.pk) if rng.random() < 0.2 else None,
                 phase="proposed", traffic_light="green", starts_on=created_on,
                 ends_on=created_on + dt.timedelta(days=rng.randint(180, 1500)) if rng.random() < 0.7 else None,
-                budget=Decimal(rng.randint(1, 50) * 50_000) if budget else None,
+                budget=Decimal(rng.randint(1, 50) * 50_000) if budget else None, budget_recurrence="yearly",
                 cost_key=keys_of[c.pk][0] if budget else None,
                 potential=rng.randint(1, 10) if scored else None, feasibility=rng.randint(1, 10) if scored else None,
                 visibility="internal" if (rng.random() < 0.08 or topic == "ROS-analyse") else "published",
@@ -407,14 +410,19 @@ class Command(BaseCommand):
             users.append(User(username=f"{USER_PREFIX}koordinator-{n.pk}", first_name="Koordinator",
                               last_name=str(n.pk), email=f"koordinator-{n.pk}@example.no", password=password))
         users = {u.username: u for u in self.bulk(User, users)}
-        groups = self.bulk(Group, [Group(name=f"kommune-{m.pk}-{kind}") for m in municipalities
-                                   for kind in ("administrasjon", "folkevalgte")])
+        # One group per municipality and municipal role, named as access.roles names them.
+        role_user = {Role.MUNICIPAL_ADMIN: "admin", Role.POLITICIAN: "politiker"}
+        groups = self.bulk(Group, [Group(name=GROUP_NAMES[role].format(pk=m.pk)) for m in municipalities
+                                   for role in MUNICIPAL_ROLES])
         group = {g.name: g for g in groups}
+
+        def group_of(role, municipality_id):
+            return group[GROUP_NAMES[role].format(pk=municipality_id)]
+
         user_groups = User.groups.through
-        self.bulk(user_groups, [user_groups(user_id=users[f"{USER_PREFIX}{role}-{m.pk}"].pk,
-                                            group_id=group[f"kommune-{m.pk}-{kind}"].pk)
-                                for m in municipalities
-                                for role, kind in (("admin", "administrasjon"), ("politiker", "folkevalgte"))])
+        self.bulk(user_groups, [user_groups(user_id=users[f"{USER_PREFIX}{role_user[role]}-{m.pk}"].pk,
+                                            group_id=group_of(role, m.pk).pk)
+                                for m in municipalities for role in MUNICIPAL_ROLES])
         roles = []
         for m in municipalities:
             roles.append(RoleAssignment(user=users[f"{USER_PREFIX}admin-{m.pk}"], role=Role.MUNICIPAL_ADMIN,
@@ -432,37 +440,34 @@ class Command(BaseCommand):
             p.user = users[f"{USER_PREFIX}koordinator-{n.pk}"]
         Person.objects.bulk_update(people, ["user"], batch_size=BATCH)
 
-        # Guardian rows, as services.roles would grant them.
+        # Guardian rows exactly as access.roles grants them: every codename comes from ROLE_GRANTS.
         collab_user = []
         for c in collaborations:
             u = users[f"{USER_PREFIX}sekretariat-{c.pk}"]
-            for codename in ("manage_collaboration", "view_internal", "read_dashboards"):
+            for codename in ROLE_GRANTS[Role.SECRETARIAT].collaboration:
                 collab_user.append(CollaborationUserObjectPermission(user=u, permission=perms[codename],
                                                                      content_object=c))
         for n in networks:
-            collab_user.append(CollaborationUserObjectPermission(
-                user=users[f"{USER_PREFIX}koordinator-{n.pk}"], permission=perms["read_dashboards"],
-                content_object_id=n.collaboration_id))
+            for codename in ROLE_GRANTS[Role.NETWORK_COORDINATOR].collaboration:
+                collab_user.append(CollaborationUserObjectPermission(
+                    user=users[f"{USER_PREFIX}koordinator-{n.pk}"], permission=perms[codename],
+                    content_object_id=n.collaboration_id))
         self.bulk(CollaborationUserObjectPermission, collab_user, ignore_conflicts=True)
         self.bulk(NetworkUserObjectPermission, [NetworkUserObjectPermission(
-            user=users[f"{USER_PREFIX}koordinator-{n.pk}"], permission=perms["coordinate_network"], content_object=n)
-            for n in networks])
-        collab_group = []
-        for c in collaborations:
-            for m in members[c.pk]:
-                admins, politicians = group[f"kommune-{m.pk}-administrasjon"], group[f"kommune-{m.pk}-folkevalgte"]
-                collab_group += [
-                    CollaborationGroupObjectPermission(group=admins, permission=perms["view_internal"], content_object=c),
-                    CollaborationGroupObjectPermission(group=admins, permission=perms["read_dashboards"],
-                                                       content_object=c),
-                    CollaborationGroupObjectPermission(group=politicians, permission=perms["read_dashboards"],
-                                                       content_object=c),
-                ]
+            user=users[f"{USER_PREFIX}koordinator-{n.pk}"], permission=perms[codename], content_object=n)
+            for n in networks for codename in ROLE_GRANTS[Role.NETWORK_COORDINATOR].network])
+        collab_group = [
+            CollaborationGroupObjectPermission(group=group_of(role, m.pk), permission=perms[codename],
+                                               content_object=c)
+            for c in collaborations for m in members[c.pk] for role in MUNICIPAL_ROLES
+            for codename in ROLE_GRANTS[role].member_collaborations]
         self.bulk(CollaborationGroupObjectPermission, collab_group, ignore_conflicts=True)
-        measure_group = [MeasureGroupObjectPermission(group=group[f"kommune-{m.owner_municipality_id}-administrasjon"],
-                                                      permission=perms["change_measure"], content_object_id=m.pk)
-                         for m in self.measures]
-        measure_group += [MeasureGroupObjectPermission(group=group[f"kommune-{p.municipality_id}-administrasjon"],
-                                                       permission=perms["report_measure"], content_object_id=p.measure_id)
-                          for p in self.participations]
+        measure_group = [MeasureGroupObjectPermission(group=group_of(role, m.owner_municipality_id),
+                                                      permission=perms[codename], content_object_id=m.pk)
+                         for m in self.measures for role in MUNICIPAL_ROLES
+                         for codename in ROLE_GRANTS[role].owned_measures]
+        measure_group += [MeasureGroupObjectPermission(group=group_of(role, p.municipality_id),
+                                                       permission=perms[codename], content_object_id=p.measure_id)
+                          for p in self.participations for role in MUNICIPAL_ROLES
+                          for codename in ROLE_GRANTS[role].participating_measures]
         self.bulk(MeasureGroupObjectPermission, measure_group, ignore_conflicts=True)

@@ -26,31 +26,24 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from collaborations.models import (
+from collaborations.access.models import RoleAssignment
+from collaborations.access.roles import permissions_sync_all, role_grant
+from collaborations.economy.models import CostKey, HostAgreement, HostAgreementParticipant
+from collaborations.meetings.models import Meeting, MeetingCase, Subproject
+from collaborations.portfolio.models import Measure, PlanPeriod, StatusUpdate, Strategy
+from collaborations.portfolio.services import measure_create, measure_post_status_update
+from collaborations.registry.models import (
     Body,
     BodyMember,
     Collaboration,
-    CostKey,
     County,
-    HostAgreement,
-    HostAgreementParticipant,
-    Measure,
-    Meeting,
-    MeetingCase,
     Membership,
     Municipality,
     Network,
     OutsidePartner,
     Person,
-    PlanPeriod,
     PopulationFigure,
-    RoleAssignment,
-    StatusUpdate,
-    Strategy,
-    Subproject,
 )
-from collaborations.services.measures import measure_create, measure_post_status_update
-from collaborations.services.roles import permissions_sync_all, role_grant
 
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 # Parents before children: Indre Namdal and Fosen nest inside Trøndelag.

@@ -5,8 +5,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from collaborations.models import Collaboration, Municipality
-from collaborations.services.errors import DomainError
+from collaborations.common.errors import DomainError
+from collaborations.registry.models import Collaboration, Municipality
 from reporting import services
 from reporting.models import ReportJob, ReportType
 

@@ -1,0 +1,26 @@
+"""Reads for the JSON API and the exports, filtered by the policy like every page."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from ..access import policy
+from ..portfolio.models import Measure, Participation, StatusUpdate
+from ..registry.models import Collaboration, Membership
+
+
+def collaborations_with_members() -> QuerySet[Collaboration]:
+    members = Prefetch("memberships", to_attr="active_memberships",
+                       queryset=Membership.objects.filter(left_on__isnull=True).select_related("municipality")
+                       .order_by("municipality__name"))
+    return Collaboration.objects.select_related("parent").prefetch_related(members).order_by("name")
+
+
+def measures(user, collaboration: Collaboration) -> QuerySet[Measure]:
+    return policy.visible_measures(user, collaboration.measures.all()).select_related("strategy") \
+        .prefetch_related(Prefetch("participations", queryset=Participation.objects.select_related("municipality")
+                                   .order_by("municipality__name")))
+
+
+def status_updates(measure: Measure) -> QuerySet[StatusUpdate]:
+    return StatusUpdate.objects.filter(measure=measure).select_related("municipality", "author")

@@ -1,0 +1,164 @@
+"""Reads of the portfolio: measure lists ("Mine tiltak", a collaboration's
+measures), a measure's page (its parts, updates and documents) and the rules
+for what needs attention. Each runs a fixed number of queries, whatever the
+number of measures, status updates or history rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.utils import timezone
+
+from ..access import policy
+from ..registry.models import Collaboration, Municipality
+from ..rounds.models import ReportingRound
+from .models import (
+    CLOSED_PHASES,
+    Measure,
+    Participation,
+    PlanPeriod,
+    StatusUpdate,
+    Strategy,
+    TrafficLight,
+)
+
+# ---------------------------------------------------------------- stale: the one rule
+
+def stale_before(now: dt.datetime | None = None) -> dt.datetime:
+    """A measure whose last status is older than this is stale (DASHBOARD_STALE_DAYS)."""
+    return (now or timezone.now()) - dt.timedelta(days=settings.DASHBOARD_STALE_DAYS)
+
+
+def stale_q(now: dt.datetime | None = None) -> Q:
+    """Open measures with no status, or none since `stale_before`."""
+    return ~Q(phase__in=CLOSED_PHASES) & (Q(last_status_at__isnull=True) | Q(last_status_at__lt=stale_before(now)))
+
+
+def is_stale(measure: Measure, now: dt.datetime | None = None) -> bool:
+    """The same rule as `stale_q`, on a row already fetched."""
+    return measure.phase not in CLOSED_PHASES and (
+        measure.last_status_at is None or measure.last_status_at < stale_before(now))
+
+
+# ---------------------------------------------------------------- lists
+
+def with_list_relations(queryset: QuerySet[Measure]) -> QuerySet[Measure]:
+    """Everything a row of a measure list shows, in a fixed number of queries."""
+    return queryset.select_related(
+        "collaboration", "strategy", "responsible", "owner_municipality",
+    ).prefetch_related(
+        Prefetch("participations", queryset=Participation.objects.select_related("municipality")),
+    )
+
+
+def measures_for_list(user, collaboration: Collaboration) -> QuerySet[Measure]:
+    """The collaboration's measures the user may see, with everything a list row shows."""
+    return with_list_relations(policy.visible_measures(user, collaboration.measures.all()))
+
+
+def with_update_due(queryset: QuerySet[Measure], today: dt.date) -> QuerySet[Measure]:
+    """Annotate `update_due`: the collaboration's current round (started by
+    today) has no overall update from this measure dated inside it; without a
+    round, the measure is stale. Completed and stopped measures are never due."""
+    round_start = Subquery(ReportingRound.objects.filter(
+        collaboration=OuterRef("collaboration"), starts_on__lte=today).order_by("-starts_on", "-id")
+        .values("starts_on")[:1])
+    last_overall = Subquery(StatusUpdate.objects.filter(measure=OuterRef("pk"), municipality__isnull=True)
+                            .order_by("-reported_on").values("reported_on")[:1])
+    return queryset.annotate(round_starts_on=round_start, last_overall_on=last_overall).annotate(
+        update_due=Case(
+            When(phase__in=CLOSED_PHASES, then=Value(False)),
+            When(round_starts_on__isnull=False, last_overall_on__isnull=True, then=Value(True)),
+            When(round_starts_on__isnull=False, last_overall_on__lt=F("round_starts_on"), then=Value(True)),
+            When(round_starts_on__isnull=False, then=Value(False)),
+            When(stale_q(), then=Value(True)),
+            default=Value(False), output_field=BooleanField(),
+        ))
+
+
+def my_measures(user, today: dt.date | None = None) -> QuerySet[Measure]:
+    """The measures the user owns or reports on (their municipality takes
+    part, they coordinate the network, or they are the secretariat), with
+    everything a row of "Mine tiltak" shows."""
+    today = today or timezone.localdate()
+    qs = Measure.objects.filter(pk__in=policy.reportable_measures(user).values("pk"))
+    return with_list_relations(with_update_due(qs, today))
+
+
+def strategies_of(collaboration: Collaboration) -> QuerySet[Strategy]:
+    """The strategies of every plan of the collaboration, newest plan first."""
+    return Strategy.objects.filter(plan__collaboration=collaboration).select_related("plan") \
+        .order_by("-plan__start_year", "number")
+
+
+def current_plan(collaboration: Collaboration) -> PlanPeriod | None:
+    return PlanPeriod.objects.filter(collaboration=collaboration).order_by("-start_year", "-pk").first()
+
+
+# ---------------------------------------------------------------- one measure
+
+@dataclass
+class Part:
+    participation: Participation
+    latest: StatusUpdate | None
+    may_report: bool
+
+
+def measure_updates(measure: Measure) -> list[StatusUpdate]:
+    """The measure's status updates, newest first."""
+    return list(measure.status_updates.select_related("author", "municipality").order_by("-created_at", "-id"))
+
+
+def measure_parts(measure: Measure, updates: list[StatusUpdate], reportable_ids: set[int]) -> list[Part]:
+    """Each participant's newest own report, side by side. `updates` is the
+    measure's status updates, newest first (already fetched for the timeline)."""
+    latest: dict[int, StatusUpdate] = {}
+    for u in updates:
+        if u.municipality_id is not None and u.municipality_id not in latest:
+            latest[u.municipality_id] = u
+    with_participants(measure)
+    return [Part(participation=p, latest=latest.get(p.municipality_id), may_report=p.municipality_id in reportable_ids)
+            for p in measure.participations.all()]
+
+
+def with_participants(measure: Measure) -> Measure:
+    """Fetch the measure's participations with their municipalities once, for
+    everything on the page that lists them."""
+    prefetch_related_objects([measure], Prefetch(
+        "participations", queryset=Participation.objects.select_related("municipality").order_by("municipality__name")))
+    return measure
+
+
+def light_label(light: str | None) -> str:
+    return str(TrafficLight(light).label) if light else ""
+
+
+def parts_rollup(parts: list[Part]) -> str | None:
+    """The suggested overall light: the worst light among the parts."""
+    return TrafficLight.worst(p.latest.traffic_light for p in parts if p.latest)
+
+
+def latest_update(measure: Measure, municipality: Municipality | None = None) -> StatusUpdate | None:
+    """The newest update of the measure's overall status, or of one participant's part."""
+    return StatusUpdate.objects.filter(measure=measure, municipality=municipality) \
+        .order_by("-created_at", "-id").first()
+
+
+def fresh_measure(measure: Measure) -> Measure:
+    """The measure as it is in the database now (after a save, or to edit)."""
+    return Measure.objects.select_related("collaboration").get(pk=measure.pk)

@@ -1,0 +1,297 @@
+"""Writes to the portfolio: plans and strategies, measures (create, edit with
+conflict detection, participants, delete), status updates and documents.
+
+Every function is keyword-only, takes the acting user and a reason, runs in
+one transaction, keeps history (django-simple-history, with user and reason)
+and writes an audit event. Whoever may change who answers for a measure, or
+who takes part, also changes who may edit or report on it: those functions
+recompute the measure's permissions before they return.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..access.audit import audit_record, audited_delete, audited_save, require_reason
+from ..access.models import AuditEvent
+from ..access.roles import permissions_sync_measure
+from ..common.dates import norwegian_date
+from ..common.errors import ConcurrentEditError, DomainError
+from ..common.files import upload_error
+from ..common.history import display_value, field_changes, who
+from .models import (
+    LIGHT_REASON_REQUIRED,
+    Document,
+    Measure,
+    Participation,
+    PlanPeriod,
+    StatusUpdate,
+    Strategy,
+    TrafficLight,
+    Visibility,
+)
+
+# Fields a status update copies onto the measure (overall status only).
+STATUS_FIELDS = ("phase", "traffic_light", "light_reason", "status_text", "follow_up_text",
+                 "follow_up_responsible", "follow_up_due")
+# Fields whose change moves who may edit or report on the measure.
+PERMISSION_FIELDS = {"owner_municipality", "responsible", "network", "collaboration"}
+# Never shown in a diff: bookkeeping, not content.
+BOOKKEEPING_FIELDS = {"version", "position", "last_status_at"}
+
+
+def _history_user(user):
+    return user if user is not None and user.is_authenticated else None
+
+
+def _save_with_history(measure: Measure, *, acting_user, reason: str, update_fields: list[str] | None = None) -> None:
+    measure._history_user = _history_user(acting_user)
+    measure._change_reason = reason
+    measure.full_clean()
+    measure.save(update_fields=update_fields)
+
+
+# ---------------------------------------------------------------- plans and strategies
+
+@transaction.atomic
+def plan_save(*, acting_user, plan: PlanPeriod, reason: str) -> PlanPeriod:
+    return audited_save(plan, acting_user=acting_user, reason=reason, collaboration=plan.collaboration,
+                        kind=AuditEvent.Kind.PLAN_SAVED)
+
+
+@transaction.atomic
+def plan_delete(*, acting_user, plan: PlanPeriod, reason: str) -> None:
+    audited_delete(plan, acting_user=acting_user, reason=reason, collaboration=plan.collaboration)
+
+
+@transaction.atomic
+def strategy_save(*, acting_user, strategy: Strategy, reason: str) -> Strategy:
+    """Save a strategy; its texts keep history, so a report shows them as they stood."""
+    return audited_save(strategy, acting_user=acting_user, reason=reason, collaboration=strategy.plan.collaboration,
+                        kind=AuditEvent.Kind.STRATEGY_SAVED)
+
+
+@transaction.atomic
+def strategy_delete(*, acting_user, strategy: Strategy, reason: str) -> None:
+    audited_delete(strategy, acting_user=acting_user, reason=reason, collaboration=strategy.plan.collaboration)
+
+
+# ---------------------------------------------------------------- measures
+
+@transaction.atomic
+def measure_create(*, acting_user, reason: str, participant_ids: list[int] | None = None,
+                   partner_ids: list[int] | None = None, recorded_at: dt.datetime | None = None,
+                   **fields: Any) -> Measure:
+    """Create a measure with its participants. `recorded_at` backdates the
+    history (imports of an existing action plan, demo data), so that the
+    portfolio rebuilt for an earlier date includes it."""
+    reason = require_reason(reason)
+    measure = Measure(**fields)
+    measure._history_user = _history_user(acting_user)
+    measure._change_reason = reason
+    if recorded_at is not None:
+        measure._history_date = recorded_at
+        measure.last_status_at = measure.last_status_at or recorded_at
+    measure.full_clean()
+    measure.save()
+    for municipality_id in participant_ids or []:
+        p = Participation(measure=measure, municipality_id=municipality_id)
+        p._history_user, p._change_reason = measure._history_user, reason
+        if recorded_at is not None:
+            p._history_date = recorded_at
+        p.save()
+    if partner_ids:
+        measure.partners.set(partner_ids)
+    permissions_sync_measure(measure)
+    audit_record(AuditEvent.Kind.MEASURE_CREATED, acting_user=acting_user, reason=reason, obj=measure,
+                 collaboration=measure.collaboration,
+                 new={_("Tittel"): measure.title, _("Deltakere"): str(len(participant_ids or []))})
+    return measure
+
+
+@transaction.atomic
+def measure_update(*, acting_user, measure: Measure, expected_version: int, reason: str,
+                   partner_ids: list[int] | None = None, **changes: Any) -> Measure:
+    """Change a measure's fields.
+
+    1. Lock the row and compare versions: if someone saved since the form was
+       opened, refuse with what they changed (nothing is written).
+    2. Copy the changes, bump the version, validate, save with history.
+    3. If the owner, the responsible person or the network changed,
+       recompute who may edit and report on the measure.
+    4. Record what changed, old → new, as an audit event (outside partners
+       too, when `partner_ids` is given).
+    """
+    reason = require_reason(reason, _("Skriv kort hvorfor tiltaket endres."))
+    current = Measure.objects.select_for_update().get(pk=measure.pk)
+    if current.version != expected_version:
+        raise ConcurrentEditError(changes_since(current, expected_version), last_editor(current))
+    before = Measure.objects.get(pk=measure.pk)
+    changed = [f for f, v in changes.items() if getattr(current, f) != v]
+    for field, value in changes.items():
+        setattr(current, field, value)
+    current.version += 1
+    _save_with_history(current, acting_user=acting_user, reason=reason, update_fields=changed + ["version"])
+    if PERMISSION_FIELDS & set(changed):
+        permissions_sync_measure(current)
+    diff = field_changes(before, current, model=Measure, fields=changed)
+    if partner_ids is not None:
+        old_partners = sorted(str(p) for p in current.partners.all())
+        current.partners.set(partner_ids)
+        new_partners = sorted(str(p) for p in current.partners.all())
+        if old_partners != new_partners:
+            diff.append((_("Eksterne partnere"), ", ".join(old_partners) or "—", ", ".join(new_partners) or "—"))
+    audit_record(AuditEvent.Kind.MEASURE_CHANGED, acting_user=acting_user, reason=reason, obj=current,
+                 collaboration=current.collaboration, old={label: a for label, a, _b in diff},
+                 new={label: b for label, _a, b in diff})
+    return current
+
+
+@transaction.atomic
+def measure_set_participants(*, acting_user, measure: Measure, municipality_ids: list[int], reason: str) -> None:
+    """Set who takes part; a municipality leaving keeps its past updates."""
+    reason = require_reason(reason, _("Skriv kort hvorfor deltakerne endres."))
+    existing = {p.municipality_id: p for p in measure.participations.select_related("municipality")}
+    leaving = [existing[mid] for mid in sorted(set(existing) - set(municipality_ids))]
+    for p in leaving:
+        p._history_user, p._change_reason = _history_user(acting_user), reason
+        p.delete()
+    joining = []
+    for mid in sorted(set(municipality_ids) - set(existing)):
+        p = Participation(measure=measure, municipality_id=mid)
+        p._history_user, p._change_reason = _history_user(acting_user), reason
+        p.save()
+        joining.append(p)
+    if not (leaving or joining):
+        return
+    permissions_sync_measure(measure)
+    names = sorted(str(p.municipality) for p in existing.values())
+    after = sorted([n for n in names if n not in {str(p.municipality) for p in leaving}]
+                   + [str(p.municipality) for p in Participation.objects.filter(pk__in=[p.pk for p in joining])
+                      .select_related("municipality")])
+    audit_record(AuditEvent.Kind.PARTICIPANTS_CHANGED, acting_user=acting_user, reason=reason, obj=measure,
+                 collaboration=measure.collaboration, old={_("Deltakere"): ", ".join(names) or "—"},
+                 new={_("Deltakere"): ", ".join(after) or "—"})
+
+
+@transaction.atomic
+def measure_delete(*, acting_user, measure: Measure, reason: str) -> None:
+    """Delete a measure (a mistake; a finished measure is completed or stopped instead)."""
+    audited_delete(measure, acting_user=acting_user, reason=reason, collaboration=measure.collaboration,
+                   kind=AuditEvent.Kind.MEASURE_DELETED)
+
+
+def changes_since(measure: Measure, version: int) -> list[tuple[str, str, str]]:
+    """Field-by-field (label, old, new) between `version` and the current row."""
+    records = list(measure.history.filter(version__gte=version).order_by("history_date", "history_id"))
+    if not records:
+        return []
+    first = records[0]
+    old = first.prev_record if first.version > version else first
+    if old is None:
+        return []
+    return field_changes(old, records[-1], model=Measure, exclude=BOOKKEEPING_FIELDS)
+
+
+def last_editor(measure: Measure) -> str | None:
+    last = measure.history.order_by("-history_date").select_related("history_user").first()
+    return who(last.history_user) if last and last.history_user else None
+
+
+# ---------------------------------------------------------------- status updates
+
+@transaction.atomic
+def measure_post_status_update(*, acting_user, measure: Measure, reported_on: dt.date, phase: str,
+                               traffic_light: str, light_reason: str = "", status_text: str = "",
+                               follow_up_text: str = "", follow_up_responsible: str = "",
+                               follow_up_due: dt.date | None = None, municipality=None,
+                               expected_version: int | None = None, reason: str = "",
+                               recorded_at: dt.datetime | None = None) -> StatusUpdate:
+    """Record a status update.
+
+    Without `municipality` it is the measure's overall status and is copied
+    onto the measure (with history); with one, it is that participant's part
+    of a shared measure and leaves the overall status alone. The update is
+    its own reason; `reason` adds a comment.
+
+    `recorded_at` backdates the record (imports of past updates, demo data);
+    the web form never passes it.
+    """
+    if traffic_light != TrafficLight.GREEN and not light_reason.strip():
+        raise DomainError({"light_reason": LIGHT_REASON_REQUIRED})
+    if follow_up_due and follow_up_due < reported_on:
+        raise DomainError({"follow_up_due": _("Fristen kan ikke være før datoen oppdateringen gjelder (%(date)s).")
+                           % {"date": norwegian_date(reported_on)}})
+    if municipality is not None and not measure.participations.filter(municipality=municipality).exists():
+        raise DomainError({"municipality": _("%(m)s deltar ikke i dette tiltaket.") % {"m": municipality}})
+    update = StatusUpdate(
+        measure=measure, municipality=municipality, author=_history_user(acting_user), reported_on=reported_on,
+        phase=phase, traffic_light=traffic_light, light_reason=light_reason, status_text=status_text,
+        follow_up_text=follow_up_text, follow_up_responsible=follow_up_responsible, follow_up_due=follow_up_due,
+        reason=reason,
+    )
+    update.full_clean()
+    current = Measure.objects.select_for_update().get(pk=measure.pk)
+    moment = recorded_at or timezone.now()
+    if recorded_at is not None:
+        current._history_date = recorded_at
+    history_reason = reason or _("Statusoppdatering %(date)s") % {"date": norwegian_date(reported_on)}
+    if municipality is None:
+        if expected_version is not None and current.version != expected_version:
+            raise ConcurrentEditError(changes_since(current, expected_version), last_editor(current))
+        for field in STATUS_FIELDS:
+            setattr(current, field, getattr(update, field))
+        current.version += 1
+        current.last_status_at = moment
+        _save_with_history(current, acting_user=acting_user, reason=history_reason,
+                           update_fields=list(STATUS_FIELDS) + ["version", "last_status_at"])
+    else:
+        current.last_status_at = max(filter(None, [current.last_status_at, moment]))
+        current.save_without_historical_record(update_fields=["last_status_at"])
+    update.save()
+    if recorded_at is not None:
+        StatusUpdate.objects.filter(pk=update.pk).update(created_at=recorded_at)
+        update.created_at = recorded_at
+    light = display_value(StatusUpdate._meta.get_field("traffic_light"), traffic_light)
+    audit_record(AuditEvent.Kind.STATUS_UPDATED, acting_user=acting_user, reason=history_reason, obj=measure,
+                 collaboration=measure.collaboration, municipality=municipality,
+                 new={_("Gjelder"): str(municipality or _("samlet status")), _("Trafikklys"): light,
+                      _("Dato"): norwegian_date(reported_on)})
+    return update
+
+
+# ---------------------------------------------------------------- documents
+
+def document_file_error(file) -> str | None:
+    """The Norwegian message for a file of a type or size not allowed, or None."""
+    return upload_error(file, extensions=settings.DOCUMENT_EXTENSIONS, max_bytes=settings.DOCUMENT_MAX_BYTES)
+
+
+@transaction.atomic
+def document_upload(*, acting_user, measure: Measure, file, title: str, visibility: str = Visibility.PUBLISHED,
+                    status_update: StatusUpdate | None = None, reason: str = "") -> Document:
+    """Attach `file` to `measure` (and optionally one of its status updates)."""
+    error = document_file_error(file)
+    if error:
+        raise DomainError({"file": error})
+    if status_update is not None and status_update.measure_id != measure.pk:
+        raise DomainError({"status_update": _("Statusoppdateringen hører til et annet tiltak.")})
+    document = Document(measure=measure, status_update=status_update, title=title.strip() or file.name,
+                        visibility=visibility, size=file.size, uploaded_by=_history_user(acting_user))
+    document.file.save(file.name, file, save=False)
+    try:
+        document.full_clean()
+        document.save()
+    except Exception:
+        document.file.delete(save=False)  # nothing half-saved: no orphan file
+        raise
+    audit_record(AuditEvent.Kind.DOCUMENT_UPLOADED, acting_user=acting_user,
+                 reason=reason or _("Dokument lastet opp"), obj=document, collaboration=measure.collaboration,
+                 new={_("Tiltak"): measure.title, _("Synlighet"): document.get_visibility_display()})
+    return document

@@ -1,0 +1,220 @@
+"""The status flow: "Mine tiltak", the measure page, status updates (overall
+and a participant's own part), editing a measure's own fields, and its
+documents.
+
+Every view asks the policy first and writes only through the services.
+Forms work without JavaScript; with HTMX the measure page's live part
+(status, parts, form, timeline) is swapped in place."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ..access import policy
+from ..access.policy import Action
+from ..common.errors import ConcurrentEditError, DomainError
+from ..registry.selectors import municipality_by_id
+from . import selectors
+from .filters import MyMeasuresFilter
+from .forms import DocumentForm, MeasureForm, StatusUpdateForm
+from .history import measure_timeline
+from .services import document_upload, measure_post_status_update, measure_update
+
+if TYPE_CHECKING:
+    from ..registry.models import Municipality
+    from .models import Measure
+
+PAGE_SIZE = 25
+
+
+@login_required
+def my_measures(request: HttpRequest) -> HttpResponse:
+    measures = selectors.my_measures(request.user)
+    filterset = MyMeasuresFilter(request.GET, queryset=measures)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("side"))
+    query = request.GET.copy()
+    query.pop("side", None)
+    return render(request, "collaborations/portfolio/my_measures.html", {
+        "filter": filterset, "page": page, "query": query.urlencode(),
+        "managed": policy.collaborations_where(request.user, Action.MANAGE).order_by("name"),
+    })
+
+
+def measure_detail(request: HttpRequest, measure_id: int) -> HttpResponse:
+    measure = policy.get_measure_for_user(request.user, measure_id)
+    context = _live_context(request, measure)
+    context.update({
+        "partners": list(measure.partners.order_by("name")),
+        "documents": policy.visible_documents(request.user, measure).select_related("status_update", "uploaded_by"),
+        "document_form": DocumentForm(measure=measure) if context["may_report"] else None,
+    })
+    return render(request, "collaborations/portfolio/measure_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_status(request: HttpRequest, measure_id: int) -> HttpResponse:
+    measure = policy.get_measure_for_user(request.user, measure_id, Action.EDIT)
+    form = StatusUpdateForm(request.POST or None, initial=_initial(measure))
+    conflict = None
+    if form.is_bound and form.is_valid():
+        try:
+            measure_post_status_update(acting_user=request.user, measure=measure,
+                                       expected_version=form.cleaned_data["version"], **form.service_kwargs())
+            return _saved(request, measure, _("Statusoppdateringen er lagret."))
+        except ConcurrentEditError as error:
+            conflict, form = error, _with_version(StatusUpdateForm, request.POST, measure)
+        except DomainError as error:
+            form.add_error(None, error)
+    return _form_response(request, measure, form, reverse("measure_status", args=[measure.pk]), conflict)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_part_status(request: HttpRequest, measure_id: int, municipality_id: int) -> HttpResponse:
+    measure = policy.get_measure_for_user(request.user, measure_id, Action.REPORT_PART)
+    if municipality_id not in policy.reportable_municipality_ids(request.user, measure):
+        raise PermissionDenied(_("Du kan ikke rapportere for denne kommunen i dette tiltaket."))
+    municipality = municipality_by_id(municipality_id)
+    form = StatusUpdateForm(request.POST or None, with_version=False, initial=_initial(measure, municipality))
+    if form.is_bound and form.is_valid():
+        try:
+            measure_post_status_update(acting_user=request.user, measure=measure, municipality=municipality,
+                                       **form.service_kwargs())
+            return _saved(request, measure, _("Delen til %(m)s er lagret.") % {"m": municipality})
+        except DomainError as error:
+            form.add_error(None, error)
+    action = reverse("measure_part_status", args=[measure.pk, municipality.pk])
+    return _form_response(request, measure, form, action, None, municipality)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_edit(request: HttpRequest, measure_id: int) -> HttpResponse:
+    measure = policy.get_measure_for_user(request.user, measure_id, Action.EDIT)
+    editable = selectors.fresh_measure(measure)  # the form may change it
+    form = MeasureForm(request.POST or None, instance=editable, initial={"version": measure.version})
+    conflict = None
+    if form.is_bound and form.is_valid():
+        try:
+            measure_update(acting_user=request.user, measure=measure, expected_version=form.cleaned_data["version"],
+                           reason=form.cleaned_data["reason"], **form.changes())
+            messages.success(request, _("Endringene er lagret."))
+            return redirect(reverse("measure_detail", args=[measure.pk]) + "#tidslinje")
+        except ConcurrentEditError as error:
+            fresh = selectors.fresh_measure(measure)
+            data = request.POST.copy()
+            data["version"] = str(fresh.version)
+            conflict, form = error, MeasureForm(data, instance=fresh)
+            form.is_valid()
+        except DomainError as error:
+            form.add_error(None, error)
+    return render(request, "collaborations/portfolio/measure_edit.html", {"measure": measure, "form": form,
+                                                                           "conflict": conflict})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_upload_view(request: HttpRequest, measure_id: int) -> HttpResponse:
+    measure = policy.get_measure_for_user(request.user, measure_id, Action.REPORT_PART)
+    form = DocumentForm(request.POST or None, request.FILES or None, measure=measure)
+    if form.is_bound and form.is_valid():
+        try:
+            document_upload(acting_user=request.user, measure=measure, file=form.cleaned_data["file"],
+                            title=form.cleaned_data["title"], visibility=form.cleaned_data["visibility"],
+                            status_update=form.cleaned_data["status_update"])
+            messages.success(request, _("Dokumentet er lastet opp."))
+            return redirect(reverse("measure_detail", args=[measure.pk]) + "#dokumenter")
+        except DomainError as error:
+            form.add_error(None, error)
+    return render(request, "collaborations/portfolio/document_form.html", {"measure": measure, "form": form})
+
+
+def document_download(request: HttpRequest, document_id: int) -> FileResponse:
+    document = policy.get_document_for_user(request.user, document_id)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Fant ikke dokumentet.")) from None
+    response = FileResponse(handle, as_attachment=True, filename=document.filename)
+    if not document.is_published:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---------------------------------------------------------------- helpers
+
+def _initial(measure: Measure, municipality: Municipality | None = None) -> dict:
+    """Start from where the measure (or this participant's part) stands."""
+    source = measure
+    if municipality is not None:
+        source = selectors.latest_update(measure, municipality) or measure
+    return {"phase": source.phase, "traffic_light": source.traffic_light, "version": measure.version,
+            "reported_on": timezone.localdate()}
+
+
+def _with_version(form_class, data, measure: Measure):
+    """Keep what the user typed, but let the next save go through on purpose."""
+    data = data.copy()
+    data["version"] = str(selectors.fresh_measure(measure).version)
+    form = form_class(data)
+    form.is_valid()
+    return form
+
+
+def _live_context(request: HttpRequest, measure: Measure, *, form=None, form_action: str = "",
+                  conflict: ConcurrentEditError | None = None, form_municipality=None) -> dict:
+    """What the live part of the measure page shows: current status, each
+    participant's part, the roll-up suggestion, the inline form and the timeline."""
+    user = request.user
+    may_edit = policy.allows(user, Action.EDIT, measure)
+    reportable = policy.reportable_municipality_ids(user, measure)
+    updates = selectors.measure_updates(measure)
+    parts = selectors.measure_parts(measure, updates, reportable)
+    if form is None:
+        if may_edit:
+            form, form_action = StatusUpdateForm(initial=_initial(measure)), \
+                reverse("measure_status", args=[measure.pk])
+        elif len(reportable) == 1:
+            form_municipality = next(p.participation.municipality for p in parts if p.may_report)
+            form = StatusUpdateForm(with_version=False, initial=_initial(measure, form_municipality))
+            form_action = reverse("measure_part_status", args=[measure.pk, form_municipality.pk])
+    rollup = selectors.parts_rollup(parts)
+    return {
+        "measure": measure, "may_edit": may_edit, "may_report": bool(reportable) or may_edit,
+        "parts": parts, "rollup": rollup, "rollup_label": selectors.light_label(rollup),
+        "timeline": measure_timeline(measure, updates),
+        "form": form, "form_action": form_action, "form_municipality": form_municipality, "conflict": conflict,
+    }
+
+
+def _saved(request: HttpRequest, measure: Measure, message: str) -> HttpResponse:
+    if request.htmx:
+        fresh = policy.get_measure_for_user(request.user, measure.pk)
+        context = _live_context(request, fresh)
+        context["saved_message"] = message
+        return render(request, "collaborations/portfolio/partials/measure_live.html", context)
+    messages.success(request, message)
+    return redirect(reverse("measure_detail", args=[measure.pk]) + "#tidslinje")
+
+
+def _form_response(request: HttpRequest, measure: Measure, form, action: str, conflict, municipality=None):
+    if request.htmx:
+        fresh = policy.get_measure_for_user(request.user, measure.pk)
+        return render(request, "collaborations/portfolio/partials/measure_live.html", _live_context(
+            request, fresh, form=form, form_action=action, conflict=conflict, form_municipality=municipality))
+    return render(request, "collaborations/portfolio/status_form.html", {
+        "measure": measure, "form": form, "form_action": action, "conflict": conflict,
+        "form_municipality": municipality,
+    })

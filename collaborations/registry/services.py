@@ -1,0 +1,362 @@
+"""Writes to the registry: members joining, leaving and merging, and the
+collaboration's own records (bodies, networks, people, partners,
+municipalities and their population figures).
+
+* A new member joins only with the consent of all original members (the
+  collaboration agreement's rule for entry); the refusal names those whose
+  consent is missing.
+* A member leaves per kommuneloven § 20-4 and the agreements' own terms: the
+  exit date is recorded, and the notice periods of the host agreements the
+  municipality takes part in are returned so the caller can show them.
+* A merger (Lenvik, Berg, Torsken and Tranøy became Senja on 1.1.2020) ends
+  the predecessors the day before and moves their memberships, participations
+  and agreements forward to the successor; nothing is deleted, so reports for
+  earlier years still show the municipalities as they were.
+
+Callers ask the policy (Action.MANAGE on the collaboration) before calling.
+Every function takes the acting user and a reason, keeps history and writes
+an audit event in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from ..access.audit import audit_record, audited_delete, audited_save, require_reason
+from ..access.models import AuditEvent
+from ..access.roles import (
+    permissions_sync_measure,
+    permissions_sync_municipality,
+    permissions_sync_person,
+)
+from ..common.dates import active_on_q, norwegian_date
+from ..common.errors import DomainError
+from ..economy.models import HostAgreement, HostAgreementParticipant
+from ..portfolio.models import CLOSED_PHASES, Measure, Participation
+from .models import (
+    Body,
+    BodyMember,
+    Collaboration,
+    County,
+    Membership,
+    Municipality,
+    Network,
+    OutsidePartner,
+    Person,
+    PopulationFigure,
+)
+
+
+def _names(municipalities) -> str:
+    return ", ".join(sorted(m.name for m in municipalities))
+
+
+def _active_on(qs, day: dt.date):
+    return qs.filter(active_on_q(day, "joined_on", "left_on"))
+
+
+def _history_user(user):
+    return user if user is not None and user.is_authenticated else None
+
+
+@transaction.atomic
+def membership_add(*, acting_user, collaboration: Collaboration, municipality: Municipality, joined_on: dt.date,
+                   consenting_municipality_ids: list[int] | set[int], reason: str) -> Membership:
+    """Take `municipality` in as a member from `joined_on`.
+
+    Refused unless every original member active on that day consents. A
+    collaboration without original members takes its first member in as a
+    founding (original) member.
+    """
+    reason = require_reason(reason, _("Skriv kort hvorfor kommunen tas opp, for eksempel vedtaket."))
+    current = _active_on(collaboration.memberships.select_related("municipality"), joined_on)
+    if any(m.municipality_id == municipality.pk for m in current):
+        raise DomainError(_("%(m)s er allerede medlem av %(c)s.") % {"m": municipality, "c": collaboration})
+    if municipality.valid_to and municipality.valid_to < joined_on:
+        raise DomainError(_("%(m)s fantes ikke lenger %(date)s.")
+                          % {"m": municipality, "date": norwegian_date(joined_on)})
+    originals = [m.municipality for m in current if m.is_original_member]
+    consenting = set(consenting_municipality_ids)
+    missing = [m for m in originals if m.pk not in consenting]
+    if missing:
+        raise DomainError(
+            _("Nye medlemmer kan bare tas opp med samtykke fra alle opprinnelige deltakere. "
+              "Mangler samtykke fra %(names)s.") % {"names": _names(missing)})
+    if originals:
+        note = _("Tatt opp med samtykke fra %(names)s.") % {"names": _names(originals)}
+    else:
+        note = _("Stiftende medlem.")
+    membership = Membership(collaboration=collaboration, municipality=municipality, joined_on=joined_on,
+                            is_original_member=not originals, note=f"{note} {reason}"[:300])
+    membership._history_user, membership._change_reason = _history_user(acting_user), reason
+    membership.full_clean()
+    membership.save()
+    permissions_sync_municipality(municipality)
+    audit_record(AuditEvent.Kind.MEMBERSHIP_ADDED, acting_user=acting_user, reason=reason, obj=membership,
+                 collaboration=collaboration, municipality=municipality,
+                 new={_("Medlem fra"): norwegian_date(joined_on), _("Samtykke"): note})
+    return membership
+
+
+@dataclass
+class MembershipEnded:
+    membership: Membership
+    # The host agreements in the collaboration that the municipality still
+    # takes part in, with their own notice periods: exit from the
+    # collaboration does not end them by itself (§ 20-4 and each agreement).
+    agreements: list[HostAgreement] = field(default_factory=list)
+
+    @property
+    def notices(self) -> list[str]:
+        out = []
+        for a in self.agreements:
+            if a.notice_months:
+                out.append(_("«%(service)s» (vert: %(host)s): %(months)s måneders oppsigelsestid.")
+                           % {"service": a.service, "host": a.host, "months": a.notice_months})
+            else:
+                out.append(_("«%(service)s» (vert: %(host)s): avtalen oppgir ingen oppsigelsestid; "
+                             "kommuneloven § 20-4 gjelder.") % {"service": a.service, "host": a.host})
+        return out
+
+
+@transaction.atomic
+def membership_end(*, acting_user, membership: Membership, left_on: dt.date, reason: str) -> MembershipEnded:
+    """Record that a member leaves the collaboration on `left_on` (the last
+    day of membership), per kommuneloven § 20-4."""
+    reason = require_reason(reason, _("Skriv kort hvorfor kommunen trer ut."))
+    membership = Membership.objects.select_for_update().select_related("municipality", "collaboration") \
+        .get(pk=membership.pk)
+    if membership.left_on is not None:
+        raise DomainError(_("%(m)s trådte allerede ut %(date)s.")
+                          % {"m": membership.municipality, "date": norwegian_date(membership.left_on)})
+    membership.left_on = left_on
+    membership.note = ((f"{membership.note} " if membership.note else "")
+                       + _("Uttreden: %(reason)s") % {"reason": reason})[:300]
+    membership._history_user, membership._change_reason = _history_user(acting_user), reason
+    membership.full_clean()
+    membership.save(update_fields=["left_on", "note"])
+    permissions_sync_municipality(membership.municipality)
+    audit_record(AuditEvent.Kind.MEMBERSHIP_ENDED, acting_user=acting_user, reason=reason, obj=membership,
+                 collaboration=membership.collaboration, municipality=membership.municipality,
+                 old={_("Medlem til"): "—"}, new={_("Medlem til"): norwegian_date(left_on)})
+    agreements = list(HostAgreement.objects.filter(
+        collaboration=membership.collaboration, participants__municipality=membership.municipality,
+        participants__left_on__isnull=True,
+    ).select_related("host").distinct().order_by("service"))
+    return MembershipEnded(membership=membership, agreements=agreements)
+
+
+@transaction.atomic
+def municipality_merge(*, acting_user, predecessors: list[Municipality], successor: Municipality,
+                       on_date: dt.date, reason: str) -> None:
+    """Merge `predecessors` into `successor` from `on_date` (its first day).
+
+    1. Each predecessor gets valid_to = the day before and its successor.
+    2. Memberships active on the day move forward: the predecessor's ends the
+       day before, the successor's starts on the day (an original member's
+       successor is original too).
+    3. Participations in measures not yet finished, and participation in host
+       agreements, move forward the same way (history kept); ownership and
+       hosting of unfinished measures and running agreements pass to the
+       successor with a history record.
+    4. Permissions are recomputed for everyone touched, and one audit event
+       is written in each collaboration the merger touched.
+    """
+    reason = require_reason(reason)
+    if not predecessors:
+        raise DomainError(_("Velg kommunene som slås sammen."))
+    if any(p.pk == successor.pk for p in predecessors):
+        raise DomainError(_("%(m)s kan ikke være sin egen etterfølger.") % {"m": successor})
+    already = [p for p in predecessors if p.successor_id and p.successor_id != successor.pk]
+    if already:
+        raise DomainError(_("%(names)s er allerede slått sammen med en annen kommune.") % {"names": _names(already)})
+    day_before = on_date - dt.timedelta(days=1)
+    history_user = _history_user(acting_user)
+
+    if successor.valid_from is None or successor.valid_from > on_date:
+        successor.valid_from = on_date
+        successor._history_user, successor._change_reason = history_user, reason
+        successor.full_clean()
+        successor.save(update_fields=["valid_from"])
+    predecessor_ids = [p.pk for p in predecessors]
+    for p in predecessors:
+        p.valid_to, p.successor = day_before, successor
+        p._history_user, p._change_reason = history_user, reason
+        p.full_clean()
+        p.save(update_fields=["valid_to", "successor"])
+
+    collaboration_ids = set(_active_on(Membership.objects.filter(municipality_id__in=predecessor_ids), on_date)
+                            .values_list("collaboration_id", flat=True))
+    _merge_memberships(predecessor_ids, successor, on_date, day_before, history_user, reason)
+    touched = _merge_participations(predecessor_ids, successor, on_date, day_before, history_user, reason)
+    _merge_agreements(predecessor_ids, successor, on_date, day_before, history_user, reason)
+    for role in ("owner_municipality", "host_municipality"):
+        unfinished = Measure.objects.filter(**{f"{role}_id__in": predecessor_ids}).exclude(phase__in=CLOSED_PHASES)
+        for measure in unfinished:
+            setattr(measure, role, successor)
+            measure.version += 1
+            measure._history_user, measure._change_reason = history_user, reason
+            measure.save(update_fields=[role, "version"])
+            touched.add(measure.pk)
+
+    for m in [*predecessors, successor]:
+        permissions_sync_municipality(m)
+    for measure in Measure.objects.filter(pk__in=touched).select_related("responsible", "owner_municipality"):
+        permissions_sync_measure(measure)
+    merged = {_("Kommuner"): _names(predecessors), _("Etterfølger"): successor.name,
+              _("Fra"): norwegian_date(on_date)}
+    for collaboration in Collaboration.objects.filter(pk__in=collaboration_ids) or [None]:
+        audit_record(AuditEvent.Kind.MUNICIPALITY_MERGED, acting_user=acting_user, reason=reason, obj=successor,
+                     collaboration=collaboration, municipality=successor, new=merged)
+
+
+def _merge_memberships(predecessor_ids, successor, on_date, day_before, history_user, reason) -> None:
+    for ms in _active_on(Membership.objects.filter(municipality_id__in=predecessor_ids), on_date) \
+            .select_related("municipality"):
+        ms.left_on = day_before
+        ms.note = (_("Slått sammen til %(m)s.") % {"m": successor.name})[:300]
+        ms._history_user, ms._change_reason = history_user, reason
+        ms.save(update_fields=["left_on", "note"])
+        existing = _active_on(Membership.objects.filter(collaboration_id=ms.collaboration_id,
+                                                        municipality=successor), on_date).first()
+        if existing is None:
+            new = Membership(collaboration_id=ms.collaboration_id, municipality=successor, joined_on=on_date,
+                             is_original_member=ms.is_original_member,
+                             note=(_("Etterfølger etter %(m)s.") % {"m": ms.municipality.name})[:300])
+            new._history_user, new._change_reason = history_user, reason
+            new.save()
+        elif ms.is_original_member and not existing.is_original_member:
+            existing.is_original_member = True
+            existing._history_user, existing._change_reason = history_user, reason
+            existing.save(update_fields=["is_original_member"])
+
+
+def _merge_participations(predecessor_ids, successor, on_date, day_before, history_user, reason) -> set[int]:
+    touched = set()
+    rows = Participation.objects.filter(municipality_id__in=predecessor_ids, left_on__isnull=True) \
+        .exclude(measure__phase__in=CLOSED_PHASES).select_related("municipality")
+    successor_in = set(Participation.objects.filter(municipality=successor).values_list("measure_id", flat=True))
+    for p in rows:
+        p.left_on = day_before
+        p._history_user, p._change_reason = history_user, reason
+        p.save(update_fields=["left_on"])
+        if p.measure_id not in successor_in:
+            new = Participation(measure_id=p.measure_id, municipality=successor, joined_on=on_date,
+                                note=(_("Etterfølger etter %(m)s.") % {"m": p.municipality.name})[:300])
+            new._history_user, new._change_reason = history_user, reason
+            new.save()
+            successor_in.add(p.measure_id)
+        touched.add(p.measure_id)
+    return touched
+
+
+def _merge_agreements(predecessor_ids, successor, on_date, day_before, history_user, reason) -> None:
+    running = Q(agreement__ends_on__isnull=True) | Q(agreement__ends_on__gte=on_date)
+    rows = HostAgreementParticipant.objects.filter(running, municipality_id__in=predecessor_ids, left_on__isnull=True)
+    for p in rows.select_related("municipality"):
+        p.left_on = day_before
+        p._history_user, p._change_reason = history_user, reason
+        p.save(update_fields=["left_on"])
+        new, created = HostAgreementParticipant.objects.get_or_create(
+            agreement_id=p.agreement_id, municipality=successor,
+            defaults={"adopted_on": p.adopted_on, "case_number": p.case_number})
+        if not created and new.left_on is not None:
+            new.left_on = None
+            new._history_user, new._change_reason = history_user, reason
+            new.save(update_fields=["left_on"])
+    for a in HostAgreement.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on_date),
+                                          host_id__in=predecessor_ids):
+        a.host = successor
+        a.version += 1
+        a._history_user, a._change_reason = history_user, reason
+        a.save(update_fields=["host", "version"])
+
+
+# ---------------------------------------------------------------- the collaboration's own records
+
+@transaction.atomic
+def collaboration_save(*, acting_user, collaboration: Collaboration, reason: str) -> Collaboration:
+    return audited_save(collaboration, acting_user=acting_user, reason=reason, collaboration=collaboration,
+                        kind=AuditEvent.Kind.COLLABORATION_SAVED)
+
+
+@transaction.atomic
+def body_save(*, acting_user, body: Body, reason: str) -> Body:
+    return audited_save(body, acting_user=acting_user, reason=reason, collaboration=body.collaboration,
+                        kind=AuditEvent.Kind.BODY_SAVED)
+
+
+@transaction.atomic
+def body_delete(*, acting_user, body: Body, reason: str) -> None:
+    audited_delete(body, acting_user=acting_user, reason=reason, collaboration=body.collaboration)
+
+
+@transaction.atomic
+def body_member_save(*, acting_user, member: BodyMember, reason: str) -> BodyMember:
+    return audited_save(member, acting_user=acting_user, reason=reason, collaboration=member.body.collaboration,
+                        kind=AuditEvent.Kind.BODY_SAVED)
+
+
+@transaction.atomic
+def body_member_delete(*, acting_user, member: BodyMember, reason: str) -> None:
+    audited_delete(member, acting_user=acting_user, reason=reason, collaboration=member.body.collaboration)
+
+
+@transaction.atomic
+def network_save(*, acting_user, network: Network, reason: str, member_municipality_ids=None,
+                 outside_member_ids=None) -> Network:
+    """Save a network and, when given, who takes part in it."""
+    def members(saved: Network) -> None:
+        if member_municipality_ids is not None:
+            saved.member_municipalities.set(member_municipality_ids)
+        if outside_member_ids is not None:
+            saved.outside_members.set(outside_member_ids)
+    return audited_save(network, acting_user=acting_user, reason=reason, collaboration=network.collaboration,
+                        kind=AuditEvent.Kind.NETWORK_SAVED, after_save=members)
+
+
+@transaction.atomic
+def network_delete(*, acting_user, network: Network, reason: str) -> None:
+    audited_delete(network, acting_user=acting_user, reason=reason, collaboration=network.collaboration)
+
+
+@transaction.atomic
+def person_save(*, acting_user, person: Person, reason: str) -> Person:
+    """Save a person. Linking a person to a login (or unlinking) gives (or
+    takes) the right to edit the measures the person answers for."""
+    previous_user_id = Person.objects.filter(pk=person.pk).values_list("user_id", flat=True).first() \
+        if person.pk else None
+    saved = audited_save(person, acting_user=acting_user, reason=reason, kind=AuditEvent.Kind.REGISTRY_SAVED)
+    if saved.user_id != previous_user_id:
+        permissions_sync_person(saved)
+    return saved
+
+
+@transaction.atomic
+def outside_partner_save(*, acting_user, partner: OutsidePartner, reason: str) -> OutsidePartner:
+    return audited_save(partner, acting_user=acting_user, reason=reason, kind=AuditEvent.Kind.REGISTRY_SAVED)
+
+
+@transaction.atomic
+def municipality_save(*, acting_user, municipality: Municipality, reason: str) -> Municipality:
+    return audited_save(municipality, acting_user=acting_user, reason=reason, kind=AuditEvent.Kind.REGISTRY_SAVED)
+
+
+@transaction.atomic
+def county_save(*, acting_user, county: County, reason: str) -> County:
+    return audited_save(county, acting_user=acting_user, reason=reason, kind=AuditEvent.Kind.REGISTRY_SAVED)
+
+
+@transaction.atomic
+def population_figure_save(*, acting_user, figure: PopulationFigure, reason: str) -> PopulationFigure:
+    return audited_save(figure, acting_user=acting_user, reason=reason, kind=AuditEvent.Kind.REGISTRY_SAVED)
+
+
+@transaction.atomic
+def population_figure_delete(*, acting_user, figure: PopulationFigure, reason: str) -> None:
+    audited_delete(figure, acting_user=acting_user, reason=reason)

@@ -1,0 +1,56 @@
+from decimal import Decimal
+
+from collaborations.dashboards import charts
+
+
+def test_it_rounds_axis_maximum_up_to_a_nice_number():
+    assert [charts.nice_max(v) for v in (0, 1, 3, 7, 11, 48, 51)] == [1, 1, 5, 10, 20, 50, 100]
+    assert charts.ticks(10) == [0, 3, 6, 9]
+    assert charts.ticks(20) == [0, 5, 10, 15, 20]
+
+
+def test_it_stacks_columns_in_proportion():
+    chart = charts.stacked_columns([("30.06.2024", {"green": 5, "amber": 3, "red": 2}),
+                                    ("31.12.2024", {"green": 1, "amber": 0, "red": 0})], height=236)
+    assert chart.maximum == 10
+    plot_h = chart.plot_bottom - chart.plot_top
+    first = chart.columns[0]
+    assert [s.key for s in first.segments] == ["green", "amber", "red"]
+    assert sum(s.height for s in first.segments) == plot_h
+    assert first.segments[0].y + first.segments[0].height == chart.plot_bottom   # green at the bottom
+    assert first.segments[2].y == chart.plot_top
+    assert chart.columns[1].segments[1].height == 0
+    assert first.total == 10 and first.x < chart.columns[1].x
+
+
+def test_it_handles_an_empty_trend():
+    chart = charts.stacked_columns([("Nå", {"green": 0, "amber": 0, "red": 0})])
+    assert chart.maximum == 1 and chart.columns[0].segments[0].height == 0
+
+
+def test_it_scales_horizontal_bars_to_the_largest():
+    chart = charts.horizontal_bars([("Lyngen", Decimal("6.5"), "/a"), ("Kåfjord", Decimal("3.25"), "/b"),
+                                    ("Storfjord", Decimal(0), "")], width=640, label_width=150)
+    widths = [b.width for b in chart.bars]
+    assert widths[0] == 640 - 150 - 70 and widths[1] == widths[0] / 2 and widths[2] == 0
+    assert chart.bars[1].y > chart.bars[0].y and chart.height >= 3 * chart.bar_height
+
+
+def test_it_spreads_dots_in_the_same_cell_so_none_hides_another():
+    items = [{"key": i, "label": f"T{i}", "number": i + 1, "x": 5, "y": 5} for i in range(3)]
+    items.append({"key": 9, "label": "Topp", "number": 4, "x": 10, "y": 10})
+    chart = charts.scatter(items, size=420)
+    positions = {(d.cx, d.cy) for d in chart.dots}
+    assert len(positions) == 4
+    top = next(d for d in chart.dots if d.key == 9)
+    low = next(d for d in chart.dots if d.key == 0)
+    assert top.cx > low.cx and top.cy < low.cy      # right and up
+    assert [d.number for d in chart.dots] == [1, 2, 3, 4]
+    assert chart.axis_x[0][0] == 1 and chart.axis_y[-1][0] == 10 and chart.axis_y[-1][1] < chart.axis_y[0][1]
+
+
+def test_it_splits_a_proportion_bar_and_skips_empty_parts():
+    parts = charts.proportion_bar({"green": 3, "amber": 0, "red": 1}, width=160)
+    assert [(p.key, p.width) for p in parts] == [("green", 120.0), ("red", 40.0)]
+    assert parts[1].x == 120.0
+    assert charts.proportion_bar({"green": 0}) == []

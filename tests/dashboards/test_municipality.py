@@ -1,0 +1,82 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from collaborations.economy.models import HostAgreement, HostAgreementParticipant
+from collaborations.registry.models import PopulationFigure
+from tests.dashboards.support import grow, linked_numbers, list_count, queries_for
+
+
+def url(world, number="5426"):
+    return reverse("dashboard_municipality", args=[world.collaboration.slug, number])
+
+
+@pytest.fixture
+def it_service(world):
+    a = HostAgreement.objects.create(collaboration=world.collaboration, service="IT-drift", host=world.lyngen,
+                                     positions=Decimal("3.5"), annual_cost=Decimal("1000000"),
+                                     cost_key=world.cost_key)
+    for m in (world.kafjord, world.lyngen):
+        HostAgreementParticipant.objects.create(agreement=a, municipality=m, case_number="12/24")
+    return a
+
+
+def test_it_shows_official_names_and_the_measures(world, client):
+    content = client.get(url(world)).content.decode()
+    assert "Kåfjord i samarbeidet" in content
+    assert "Kåfjord – Gáivuotna – Kaivuono" in content
+    assert "Nytt sak- og arkivsystem" in content
+    assert "Arkivnettverk" not in content        # Lyngen's, not Kåfjord's
+    assert "Fagnettverk arkivledere" in content
+
+
+def test_it_shows_what_it_buys_and_pays_with_key_and_population_year(world, client, it_service):
+    content = client.get(url(world)).content.decode()
+    assert "IT-drift" in content and "Lyngen" in content
+    assert "Regionrådsnøkkel (20/80), innbyggertall per 1.1.2024, 2 betalere" in content
+    # 20 % split equally (100 000 each), 80 % by population 2000 / 4800 of 800 000 = 333 333,33
+    assert "433\xa0333,33\xa0kr" in content
+
+
+def test_it_shows_what_a_host_hosts_and_for_whom(world, client, it_service):
+    content = client.get(url(world, "5424")).content.decode()
+    assert "Lyngen er vertskommune for" in content
+    assert "3,5" in content
+
+
+def test_it_shows_a_missing_population_as_the_error_text(world, client, it_service):
+    PopulationFigure.objects.filter(municipality=world.lyngen).delete()
+    content = client.get(url(world)).content.decode()
+    assert "Mangler innbyggertall per 1.1.2024 for Lyngen." in content
+    assert "(ufullstendig)" in content
+
+
+def test_it_hides_internal_measures_from_anonymous_and_politicians(world, client):
+    assert "Helhetlig ROS-analyse" not in client.get(url(world)).content.decode()
+    client.force_login(world.politician_kafjord)
+    assert "Helhetlig ROS-analyse" not in client.get(url(world)).content.decode()
+    client.force_login(world.admin_kafjord)
+    assert "Helhetlig ROS-analyse" in client.get(url(world)).content.decode()
+
+
+def test_it_answers_404_for_a_municipality_outside_the_collaboration(world, client):
+    assert client.get(url(world, world.outsider.number)).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["anonymous", "admin"])
+def test_it_links_every_number_to_the_list_it_counts(world, client, who):
+    grow(world, factor=1)
+    if who == "admin":
+        client.force_login(world.admin_kafjord)
+    links = linked_numbers(client.get(url(world)).content.decode())
+    assert len(links) == 3
+    for href, number in links:
+        assert list_count(client, href) == number, href
+
+
+def test_it_runs_the_same_number_of_queries_at_ten_times_the_data(world, client, it_service):
+    grow(world, factor=1)   # the same shape of data at both sizes
+    small = queries_for(client, url(world))
+    grow(world, factor=10)
+    assert queries_for(client, url(world)) == small

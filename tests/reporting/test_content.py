@@ -1,0 +1,127 @@
+"""The report content is the portfolio as it stood on the cut-off date."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from collaborations.economy.models import HostAgreementParticipant
+from collaborations.portfolio.services import (
+    measure_post_status_update,
+    measure_set_participants,
+    measure_update,
+)
+from reporting.content import build_content
+from reporting.pdf import content_html
+from tests.reporting.helpers import (
+    build_2024,
+    eager_celery,  # noqa: F401
+)
+
+pytestmark = pytest.mark.usefixtures("eager_celery")
+
+CUTOFF = dt.date(2024, 12, 31)
+
+
+def _content(world, municipality=None, report_type="council", include_internal=False, baseline=None):
+    return build_content(collaboration=world.collaboration, report_type=report_type, year=2024, cutoff=CUTOFF,
+                         municipality=municipality, include_internal=include_internal, baseline=baseline)
+
+
+def test_it_gives_the_same_content_after_later_edits(world):
+    it, fire, _ros, agreement = build_2024(world)
+    before_council = content_html(_content(world, world.kafjord))
+    before_regional = content_html(_content(world, report_type="regional"))
+
+    it.refresh_from_db()
+    measure_update(acting_user=world.secretariat, measure=it, expected_version=it.version, reason="Nytt navn",
+                   title="IT-samarbeid (nytt)")
+    measure_post_status_update(acting_user=world.secretariat, measure=fire, reported_on=dt.date.today(),
+                               phase="stopped", traffic_light="red", light_reason="Stanset av regionrådet",
+                               status_text="Stanset.")
+    measure_set_participants(acting_user=world.secretariat, measure=fire,
+                             municipality_ids=[world.kafjord.pk, world.lyngen.pk], reason="Kåfjord blir med")
+    agreement = type(agreement).objects.get(pk=agreement.pk)  # a fresh row: no backdating left on it
+    agreement.annual_cost = Decimal("2000000")
+    agreement.save()
+    HostAgreementParticipant.objects.filter(agreement=agreement, municipality=world.lyngen).delete()
+
+    assert content_html(_content(world, world.kafjord)) == before_council
+    assert content_html(_content(world, report_type="regional")) == before_regional
+    assert "IT-samarbeid (nytt)" not in before_council
+
+
+def test_it_covers_what_the_municipality_takes_part_in(world):
+    build_2024(world)
+    kafjord = _content(world, world.kafjord)
+    assert [m.title for m in kafjord.measures] == ["IT-samarbeid"]
+    lyngen = _content(world, world.lyngen)
+    assert [m.title for m in lyngen.measures] == ["IT-samarbeid", "Brannsamarbeid Nord-Troms"]
+    # The appendix has every published measure of the collaboration as of the cut-off.
+    assert [m.title for m in kafjord.appendix] == ["IT-samarbeid", "Brannsamarbeid Nord-Troms"]
+
+
+def test_it_leaves_internal_items_out_of_public_reports(world):
+    build_2024(world)
+    public = content_html(_content(world, world.kafjord))
+    assert "ROS-analyse for IT" not in public
+    internal = _content(world, world.kafjord, include_internal=True)
+    assert "ROS-analyse for IT" in [m.title for m in internal.measures]
+    assert "Intern rapport" in content_html(internal)
+
+
+def test_it_tells_the_years_narrative_with_the_municipalitys_own_part(world):
+    build_2024(world)
+    it = _content(world, world.kafjord).measures[0]
+    assert [(e.reported_on, e.who) for e in it.narrative] == [
+        (dt.date(2024, 5, 2), "Samlet status"), (dt.date(2024, 10, 1), "Kåfjord")]
+    assert it.light_label == "Risiko" and it.light_reason == "Leverandøren er forsinket"
+    # Lyngen's report does not carry Kåfjord's own part.
+    lyngen_it = _content(world, world.lyngen).measures[0]
+    assert [e.who for e in lyngen_it.narrative] == ["Samlet status"]
+
+
+def test_it_lists_hosting_buying_and_payments_from_history(world):
+    build_2024(world)
+    kafjord = _content(world, world.kafjord)
+    assert [(a.service, a.participants) for a in kafjord.hosted] == [("Felles IT-drift", ["Lyngen"])]
+    assert kafjord.bought == []
+    assert [b.service for b in _content(world, world.lyngen).bought] == ["Felles IT-drift"]
+    lines = {p.title: p for p in kafjord.payments}
+    # 20/80 of 1 000 000: 100 000 + 800 000 × 2000/4800 = 433 333,33
+    assert lines["Felles IT-drift"].share == "433\u00a0333,33\u00a0kr"
+    assert lines["Felles IT-drift"].key_label == "20/80" and lines["Felles IT-drift"].population_year == 2024
+    assert lines["IT-samarbeid"].share_ore == 21_666_667
+    html = content_html(kafjord)
+    assert "433\u00a0333,33\u00a0kr" in html
+
+
+def test_it_totals_per_strategy_and_per_municipality_for_the_regional_council(world):
+    build_2024(world)
+    regional = _content(world, report_type="regional")
+    assert regional.recipient == "Regionrådet i Nord-Troms"
+    assert [(g.heading, len(g.measures)) for g in regional.strategies] == [("Strategi 1: Stabstjenester", 2)]
+    totals = {t.name: t for t in regional.municipality_totals}
+    assert totals["Kåfjord"].measures == 1 and totals["Lyngen"].measures == 2
+    assert totals["Kåfjord"].hosted == 1 and totals["Kåfjord"].positions == Decimal("3.5")
+    assert totals["Kåfjord"].payments_ore + totals["Lyngen"].payments_ore == 100_000_000 + 50_000_000
+
+
+def test_it_shows_changes_since_the_previous_report(world):
+    build_2024(world)
+    content = _content(world, world.kafjord, baseline=dt.date(2024, 3, 1))
+    it = content.measures[0]
+    assert not it.is_new
+    assert ("Fase", "Foreslått", "Under gjennomføring") in it.changes
+    assert ("Trafikklys", "I rute", "Risiko") in it.changes
+    fresh = _content(world, world.kafjord, baseline=dt.date(2023, 12, 31)).measures[0]
+    assert fresh.is_new and fresh.changes == []
+
+
+def test_it_lists_decisions_ahead(world):
+    build_2024(world)
+    decisions = _content(world, world.lyngen).decisions
+    assert [(d.measure.title, d.kind, d.due) for d in decisions] == [
+        ("IT-samarbeid", "Oppfølging med frist", dt.date(2025, 3, 1)),
+        ("Brannsamarbeid Nord-Troms", "Forslag som krever vedtak", None),
+    ]
