@@ -39,13 +39,17 @@ def display_value(field: models.Field, value, labels: dict | None = None) -> str
         return norwegian_datetime(value)
     if isinstance(value, dt.date):
         return norwegian_date(value)
+    if isinstance(value, Decimal) and getattr(field, "decimal_places", None) is not None:
+        return formats.number_format(value, decimal_pos=field.decimal_places, use_l10n=True, force_grouping=True)
     if isinstance(value, (int, Decimal, float)):
         return formats.number_format(value, use_l10n=True, force_grouping=True)
     return str(value)
 
 
-def field_label(model: type[models.Model], name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name).capitalize()
+def label_of(field: models.Field) -> str:
+    """The field's name as a heading: first letter capital, the rest as written ("Årlig kostnad (NOK)")."""
+    name = str(field.verbose_name)
+    return name[:1].upper() + name[1:]
 
 
 def tracked_fields(model: type[models.Model], exclude: set[str] | tuple[str, ...] = ()) -> list[models.Field]:
@@ -82,7 +86,7 @@ def field_changes(old, new, *, model: type[models.Model], fields: list[str] | No
         a, b = getattr(old, f.attname, None), getattr(new, f.attname, None)
         if a == b or (a in (None, "") and b in (None, "")):
             continue
-        label = str(f.verbose_name).capitalize()
+        label = label_of(f)
         if f.name in summarise:
             rows.append((label, _("endret"), ""))
         else:
@@ -92,7 +96,7 @@ def field_changes(old, new, *, model: type[models.Model], fields: list[str] | No
 
 def snapshot(obj: models.Model, exclude: set[str] | tuple[str, ...] = ()) -> dict[str, str]:
     """Every tracked field of `obj` as it reads on a page, for audit events."""
-    return {str(f.verbose_name).capitalize(): display_value(f, getattr(obj, f.attname))
+    return {label_of(f): display_value(f, getattr(obj, f.attname))
             for f in tracked_fields(type(obj), exclude)}
 
 

@@ -287,7 +287,7 @@ def stacked_bars(rows: list[tuple[str, dict[str, int]]], *, width: int = 630, la
             segments.append(BarSegment(key=key, value=n, x=round(x, 1), width=round(w, 1),
                                        text_x=round(x + w / 2, 1), fill=LIGHT_FILL[key], text_fill=LIGHT_TEXT[key]))
             x += w
-        short = label if len(label) <= label_chars else label[:label_chars - 2] + "…"
+        short = label if len(label) <= label_chars else label[:label_chars - 1] + "…"
         bars.append(StackedBar(label=short, y=y, text_y=round(y + bar_height * 0.72, 1), segments=segments))
     legend = [(key, label_width + i * 120, LIGHT_FILL[key]) for i, key in enumerate(keys)]
     return StackedBars(width=width, height=top + len(rows) * (bar_height + gap) + 4, label_width=label_width,

@@ -1,6 +1,6 @@
 """The report archive in a real browser: the secretariat orders all
 member councils' reports with one click, follows progress without reloading,
-downloads and publishes; a politician sees only published reports."""
+downloads and publishes; a politician reads finished reports and publishes nothing."""
 
 import datetime as dt
 
@@ -78,15 +78,23 @@ def test_it_shows_progress_without_reloading(page, live_server, world, media, lo
     assert row.get_attribute("hx-trigger") is None  # polling stops when the job is finished
 
 
-def test_it_shows_politicians_only_published_reports(page, live_server, world, media, login, check_a11y):
+def test_it_shows_politicians_finished_reports_but_nothing_unfinished(page, live_server, world, media, login,
+                                                                     check_a11y):
+    """Politicians of the members read a finished report before it is
+    published (read_reports); they never see one that is not finished, and
+    they publish nothing."""
     draft = services.report_request(acting_user=world.secretariat, collaboration=world.collaboration,
                                     report_type="regional", year=2024).jobs.get()
     public = services.report_request(acting_user=world.secretariat, collaboration=world.collaboration,
                                      report_type="council", year=2024, municipality=world.kafjord).jobs.get()
     services.report_publish(acting_user=world.secretariat, job=public)
+    unfinished = ReportJob.objects.create(collaboration=world.collaboration, report_type="regional", year=2025,
+                                          cutoff=dt.date(2025, 6, 30), requested_by=world.secretariat)
     login(page, live_server, "ordforer_kafjord", password=PASSWORD)
     page.goto(f"{live_server.url}/rapporter/")
     expect(page.locator(f"#job-{public.pk}")).to_be_visible()
-    expect(page.locator(f"#job-{draft.pk}")).to_have_count(0)
+    expect(page.locator(f"#job-{draft.pk}")).to_be_visible()
+    expect(page.locator(f"#job-{unfinished.pk}")).to_have_count(0)
     expect(page.get_by_role("heading", name="Lag rapporter")).to_have_count(0)
+    expect(page.get_by_role("button", name="Publiser")).to_have_count(0)
     check_a11y(page)

@@ -54,3 +54,14 @@ def test_it_splits_a_proportion_bar_and_skips_empty_parts():
     assert [(p.key, p.width) for p in parts] == [("green", 120.0), ("red", 40.0)]
     assert parts[1].x == 120.0
     assert charts.proportion_bar({"green": 0}) == []
+
+
+def test_stacked_bars_split_each_row_by_light_and_scale_to_the_longest():
+    chart = charts.stacked_bars([("Strategi 1: Stabstjenester", {"green": 3, "amber": 1}),
+                                 ("Strategi 2: " + "x" * 60, {"red": 2})], width=630, label_width=230)
+    first, second = chart.bars
+    assert [(s.key, s.value) for s in first.segments] == [("green", 3), ("amber", 1)]
+    assert first.segments[0].width + first.segments[1].width == 390.0     # the longest bar fills the plot
+    assert second.segments[0].width == 195.0 and second.segments[0].fill == charts.LIGHT_FILL["red"]
+    assert second.label.endswith("…") and len(second.label) == 38
+    assert [key for key, _x, _fill in chart.legend] == ["green", "amber", "red"]

@@ -95,3 +95,27 @@ def test_it_detects_a_concurrent_edit_and_keeps_the_input(client, world):
     assert 'value="Min tittel"' in body and "Min beskrivelse" in body
     measure = Measure.objects.get(pk=world.shared.pk)
     assert (measure.title, measure.description) == ("Nytt sak- og arkivsystem", "Sekretariatets tekst")
+
+
+def test_it_takes_the_right_to_edit_from_a_former_responsible_person(client, world):
+    """The edit form lets an editor change who answers for a measure; the
+    former responsible person must lose the right to edit it at once."""
+    from collaborations.access import policy
+    from collaborations.access.policy import Action
+    from collaborations.registry.models import Person
+    from tests.factories import make_user
+
+    former, successor = make_user("rita_radmann"), make_user("per_prosjektleder")
+    rita = Person.objects.create(name="Rita Rådmann", user=former)
+    per = Person.objects.create(name="Per Prosjektleder", user=successor)
+    client.force_login(world.secretariat)
+    assert client.post(url(world.shared), edit_data(world.shared, responsible=rita.pk)).status_code == 302
+    assert policy.allows(type(former).objects.get(pk=former.pk), Action.EDIT, world.shared)
+
+    assert client.post(url(world.shared), edit_data(world.shared, responsible=per.pk)).status_code == 302
+
+    assert not policy.allows(type(former).objects.get(pk=former.pk), Action.EDIT, world.shared)
+    assert policy.allows(type(successor).objects.get(pk=successor.pk), Action.EDIT, world.shared)
+    client.force_login(former)
+    assert client.post(url(world.shared), edit_data(world.shared, title="Fortsatt min?")).status_code == 403
+    assert Measure.objects.get(pk=world.shared.pk).title == "Nytt sak- og arkivsystem"

@@ -1,0 +1,96 @@
+"""The registry's admin decides nothing itself: a new member, an exit, a
+merger and every save go through registry.services, which keep the rules
+(consent of all original members), history and the audit trail."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from collaborations.access.models import AuditEvent
+from collaborations.registry.models import Body, Membership, Municipality
+from tests.factories import make_municipality
+
+
+@pytest.fixture
+def secretariat(client, world):
+    client.force_login(world.secretariat)
+    return client
+
+
+def add_member(client, world, municipality, consenting, reason="Vedtak i kommunestyrene"):
+    return client.post(reverse("admin:collaborations_membership_add"), {
+        "collaboration": world.collaboration.pk, "municipality": municipality.pk, "joined_on": "2025-01-01",
+        "consenting": [m.pk for m in consenting], "change_reason": reason}, follow=True)
+
+
+def test_it_refuses_a_new_member_without_the_consent_of_all_original_members(secretariat, world):
+    storfjord = make_municipality("Storfjord", "5538")
+    response = add_member(secretariat, world, storfjord, consenting=[world.kafjord])
+    assert "Mangler samtykke fra Lyngen." in response.content.decode()
+    assert not Membership.objects.filter(municipality=storfjord).exists()
+    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.MEMBERSHIP_ADDED).exists()
+
+
+def test_it_takes_a_new_member_in_with_consent_and_records_it(secretariat, world):
+    storfjord = make_municipality("Storfjord", "5538")
+    response = add_member(secretariat, world, storfjord, consenting=[world.kafjord, world.lyngen])
+    assert response.status_code == 200
+    membership = Membership.objects.get(municipality=storfjord)
+    assert not membership.is_original_member and membership.joined_on == dt.date(2025, 1, 1)
+    assert membership.history.first().history_user == world.secretariat
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.MEMBERSHIP_ADDED)
+    assert (event.acting_user, event.collaboration, event.reason) == (
+        world.secretariat, world.collaboration, "Vedtak i kommunestyrene")
+
+
+def test_it_ends_a_membership_with_a_reason(secretariat, world):
+    membership = Membership.objects.get(collaboration=world.collaboration, municipality=world.lyngen)
+    url = reverse("admin:collaborations_membership_change", args=[membership.pk])
+    response = secretariat.post(url, {"left_on": "2026-12-31", "change_reason": "Oppsagt etter § 20-4"})
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.left_on == dt.date(2026, 12, 31)
+    assert AuditEvent.objects.get(kind=AuditEvent.Kind.MEMBERSHIP_ENDED).reason == "Oppsagt etter § 20-4"
+
+
+def test_it_merges_municipalities_through_the_service(client, world):
+    client.force_login(world.superuser)
+    senja = make_municipality("Senja", "5421")
+    response = client.post(reverse("admin:collaborations_municipality_changelist"), {
+        "action": "merge", "_selected_action": [world.kafjord.pk, world.lyngen.pk]})
+    assert response.status_code == 302
+    response = client.post(response.url, {"successor": senja.pk, "on_date": "2027-01-01",
+                                          "reason": "Stortingets vedtak"})
+    assert response.status_code == 302
+    assert set(Municipality.objects.filter(successor=senja).values_list("name", flat=True)) == {"Kåfjord", "Lyngen"}
+    assert Membership.objects.filter(collaboration=world.collaboration, municipality=senja).exists()
+    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.MUNICIPALITY_MERGED, collaboration=world.collaboration,
+                                     reason="Stortingets vedtak").exists()
+
+
+def test_it_offers_the_merger_only_to_the_installations_administrators(secretariat, world):
+    page = secretariat.get(reverse("admin:collaborations_municipality_changelist")).content.decode()
+    assert 'value="merge"' not in page
+    response = secretariat.get(reverse("admin:collaborations_municipality_merge") + f"?ids={world.kafjord.pk}")
+    assert response.status_code == 302
+    assert Municipality.objects.filter(successor__isnull=False).count() == 0
+
+
+def test_it_saves_a_body_and_its_members_through_services(secretariat, world):
+    response = secretariat.post(reverse("admin:collaborations_body_add"), {
+        "collaboration": world.collaboration.pk, "kind": "chief_executives", "name": "KDU Nord-Troms",
+        "mandate": "", "change_reason": "Nytt utvalg",
+        "members-TOTAL_FORMS": "0", "members-INITIAL_FORMS": "0", "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "1000"})
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    body = Body.objects.get(name="KDU Nord-Troms")
+    assert (body.history.first().history_user, body.history.first().history_change_reason) == (
+        world.secretariat, "Nytt utvalg")
+    assert AuditEvent.objects.get(kind=AuditEvent.Kind.BODY_SAVED).collaboration == world.collaboration
+
+
+def test_it_keeps_the_membership_list_read_only_on_the_collaboration(secretariat, world):
+    page = secretariat.get(reverse("admin:collaborations_collaboration_change", args=[world.collaboration.pk]))
+    inline = next(f for f in page.context["inline_admin_formsets"] if f.formset.model is Membership)
+    assert not inline.has_add_permission and not inline.has_change_permission
