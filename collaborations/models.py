@@ -1,31 +1,10 @@
-"""Django finds an app's models in `<app>.models`; each model lives in its
-feature package (registry, economy, portfolio, meetings, rounds, access) and
-is registered here under the one app label "collaborations". Import a model
-from its feature package, not from here."""
+"""Django finds an app's models in `<app>.models`. Each model lives in its
+feature package and is registered under the one app label "collaborations"
+when its module is imported here. Import a model from its feature package."""
 
-from .access.models import (  # noqa: F401
-    AuditEvent,
-    CollaborationGroupObjectPermission,
-    CollaborationUserObjectPermission,
-    MeasureGroupObjectPermission,
-    MeasureUserObjectPermission,
-    NetworkGroupObjectPermission,
-    NetworkUserObjectPermission,
-    RoleAssignment,
-)
-from .economy.models import CostKey, HostAgreement, HostAgreementParticipant  # noqa: F401
-from .meetings.models import Meeting, MeetingCase, Subproject  # noqa: F401
-from .portfolio.models import Document, Measure, Participation, PlanPeriod, StatusUpdate, Strategy  # noqa: F401
-from .registry.models import (  # noqa: F401
-    Body,
-    BodyMember,
-    Collaboration,
-    County,
-    Membership,
-    Municipality,
-    Network,
-    OutsidePartner,
-    Person,
-    PopulationFigure,
-)
-from .rounds.models import ReportingRound, RoundReminder  # noqa: F401
+from .access import models as access_models  # noqa: F401
+from .economy import models as economy_models  # noqa: F401
+from .meetings import models as meetings_models  # noqa: F401
+from .portfolio import models as portfolio_models  # noqa: F401
+from .registry import models as registry_models  # noqa: F401
+from .rounds import models as rounds_models  # noqa: F401

@@ -28,21 +28,9 @@ from collaborations.economy.history import agreements_as_of, cost_keys_as_of
 from collaborations.economy.models import HostAgreement
 from collaborations.economy.payments import agreement_payable, distribute, measure_payable
 from collaborations.economy.selectors import memberships_by_municipality
-from collaborations.portfolio.history import (
-    MeasureAsOf,
-    portfolio_as_of,
-    status_updates_as_of,
-    strategies_as_of,
-)
+from collaborations.portfolio.history import MeasureAsOf, portfolio_as_of, status_updates_as_of, strategies_as_of
 from collaborations.portfolio.models import Measure, OrganisationKind, Phase, TrafficLight
-from collaborations.registry.models import (
-    Body,
-    BodyMember,
-    Collaboration,
-    Municipality,
-    Network,
-    Person,
-)
+from collaborations.registry.models import Body, BodyMember, Collaboration, Municipality, Network, Person
 from collaborations.registry.selectors import members_on
 
 from .models import ReportJob, ReportType

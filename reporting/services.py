@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collaborations.access import policy
+from collaborations.access.audit import audit_record
+from collaborations.access.models import AuditEvent
 from collaborations.common.errors import DomainError
 from collaborations.registry.models import Collaboration, Municipality
 from collaborations.registry.selectors import members_on
@@ -97,14 +99,26 @@ def report_request(*, acting_user, collaboration: Collaboration, report_type: st
     return batch
 
 
+def _locked(acting_user, job: ReportJob, *, published: bool | None, refusal: str) -> ReportJob:
+    """The job's row, locked, if the user may change it and it is (or is not) published."""
+    _require(acting_user, job.collaboration)
+    job = ReportJob.objects.select_for_update().get(pk=job.pk)
+    if published is not None and job.is_published != published:
+        raise DomainError(refusal)
+    return job
+
+
+def _audit(kind: str, *, acting_user, job: ReportJob, reason: str, new: dict | None = None) -> None:
+    audit_record(kind, acting_user=acting_user, reason=reason, object_repr=f"{job.title} (rapport {job.pk})",
+                 collaboration=job.collaboration, municipality=job.municipality, new=new)
+
+
 @transaction.atomic
 def report_regenerate(*, acting_user, job: ReportJob) -> ReportJob:
     """Render an unpublished job again (after a failure, or with newer data for
     a cut-off that has not passed). The old file is replaced."""
-    _require(acting_user, job.collaboration)
-    job = ReportJob.objects.select_for_update().get(pk=job.pk)
-    if job.is_published:
-        raise DomainError(_("Publiserte rapporter kan ikke lages på nytt. Lag en ny, rettet versjon."))
+    job = _locked(acting_user, job, published=False,
+                  refusal=_("Publiserte rapporter kan ikke lages på nytt. Lag en ny, rettet versjon."))
     if job.status in (ReportJob.Status.QUEUED, ReportJob.Status.RENDERING):
         raise DomainError(_("Rapporten lages allerede."))
     ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.QUEUED, error="", finished_at=None)
@@ -114,28 +128,25 @@ def report_regenerate(*, acting_user, job: ReportJob) -> ReportJob:
 
 
 @transaction.atomic
-def report_publish(*, acting_user, job: ReportJob) -> ReportJob:
+def report_publish(*, acting_user, job: ReportJob, reason: str = "") -> ReportJob:
     """Publish a finished report. From now on it never changes and is never deleted."""
-    _require(acting_user, job.collaboration)
-    job = ReportJob.objects.select_for_update().get(pk=job.pk)
-    if job.is_published:
-        raise DomainError(_("Rapporten er allerede publisert."))
-    if job.status != ReportJob.Status.DONE or not job.file:
+    job = _locked(acting_user, job, published=False, refusal=_("Rapporten er allerede publisert."))
+    if not job.is_downloadable:
         raise DomainError(_("Bare ferdige rapporter kan publiseres."))
     job.published_at = timezone.now()
     job.published_by = acting_user
     job.save(update_fields=["published_at", "published_by"])
+    _audit(AuditEvent.Kind.REPORT_PUBLISHED, acting_user=acting_user, job=job, reason=reason or _("Publisert"),
+           new={_("SHA-256"): job.sha256})
     return job
 
 
 @transaction.atomic
-def report_correct(*, acting_user, job: ReportJob) -> ReportJob:
+def report_correct(*, acting_user, job: ReportJob, reason: str = "") -> ReportJob:
     """A corrected report: a new job with the same parameters that supersedes
     the published one. The published one stays in the archive, unchanged."""
-    _require(acting_user, job.collaboration)
-    job = ReportJob.objects.select_for_update().get(pk=job.pk)
-    if not job.is_published:
-        raise DomainError(_("Bare publiserte rapporter rettes med en ny versjon. Lag denne på nytt i stedet."))
+    job = _locked(acting_user, job, published=True,
+                  refusal=_("Bare publiserte rapporter rettes med en ny versjon. Lag denne på nytt i stedet."))
     successor = job.superseded_by.first()
     if successor is not None:
         raise DomainError(_("Rapporten er allerede erstattet av rapport %(n)s.") % {"n": successor.pk})
@@ -146,19 +157,19 @@ def report_correct(*, acting_user, job: ReportJob) -> ReportJob:
                                    municipality=job.municipality, year=job.year, cutoff=job.cutoff,
                                    include_internal=job.include_internal, requested_by=acting_user, supersedes=job)
     _enqueue(new.pk)
+    _audit(AuditEvent.Kind.REPORT_CORRECTED, acting_user=acting_user, job=job, reason=reason or _("Ny, rettet versjon"),
+           new={_("Erstattes av"): str(new.pk)})
     return new
 
 
 @transaction.atomic
-def report_delete(*, acting_user, job: ReportJob) -> None:
+def report_delete(*, acting_user, job: ReportJob, reason: str = "") -> None:
     """Delete an unpublished report and its file."""
-    _require(acting_user, job.collaboration)
-    job = ReportJob.objects.select_for_update().get(pk=job.pk)
-    if job.is_published:
-        raise DomainError(_("Publiserte rapporter kan ikke slettes."))
+    job = _locked(acting_user, job, published=False, refusal=_("Publiserte rapporter kan ikke slettes."))
     if job.superseded_by.exists():
         raise DomainError(_("Rapporten er erstattet av en nyere versjon og kan ikke slettes."))
     name = job.file.name
+    _audit(AuditEvent.Kind.REPORT_DELETED, acting_user=acting_user, job=job, reason=reason or _("Utkast slettet"))
     job.delete()
     if name:
         transaction.on_commit(lambda: default_storage.delete(name))

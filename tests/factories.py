@@ -20,15 +20,7 @@ from collaborations.access.roles import role_grant
 from collaborations.economy.models import CostKey
 from collaborations.portfolio.models import Measure, PlanPeriod, Strategy
 from collaborations.portfolio.services import measure_create
-from collaborations.registry.models import (
-    Collaboration,
-    County,
-    Membership,
-    Municipality,
-    Network,
-    Person,
-    PopulationFigure,
-)
+from collaborations.registry.models import Collaboration, County, Membership, Municipality, Network, Person, PopulationFigure
 
 _seq = itertools.count(1)
 User = get_user_model()

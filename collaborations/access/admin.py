@@ -23,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ..common.errors import DomainError
 from . import policy
+from .audit import Records
 from .models import AuditEvent, RoleAssignment
 from .roles import role_grant, role_revoke
 
@@ -73,18 +74,26 @@ class ScopedMixin:
         return field
 
 
-class ServiceAdmin(ScopedMixin, SimpleHistoryAdmin):
-    """A scoped admin whose writes go through services. Subclasses define
-    `save_with_service(request, obj, reason, form)` and
-    `delete_with_service(request, obj, reason)`; inlines the same."""
+class ServiceMixin:
+    """Saves and deletes through services. Most records declare `records`
+    (an audit.Records: their named save and delete services); records with
+    rules of their own override `save_with_service` / `delete_with_service`."""
 
-    form = ReasonForm
+    records: Records | None = None
 
-    def save_with_service(self, request, obj, reason: str, form):  # pragma: no cover - always overridden
-        raise NotImplementedError
+    def save_with_service(self, request, obj, reason: str, form=None):
+        return self.records.save(acting_user=request.user, reason=reason, **{self.records.noun: obj})
 
     def delete_with_service(self, request, obj, reason: str):
-        raise DomainError(gettext("Dette kan ikke slettes her."))
+        if self.records is None:
+            raise DomainError(gettext("Dette kan ikke slettes her."))
+        self.records.delete(acting_user=request.user, reason=reason, **{self.records.noun: obj})
+
+
+class ServiceAdmin(ServiceMixin, ScopedMixin, SimpleHistoryAdmin):
+    """A scoped admin whose writes go through services, inlines included."""
+
+    form = ReasonForm
 
     def save_model(self, request, obj, form, change):
         saved = self.save_with_service(request, obj, _reason(form), form)
@@ -116,37 +125,30 @@ class ServiceAdmin(ScopedMixin, SimpleHistoryAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """A rule a service enforces (and the form could not know) becomes a
         message on the page, never an error page; the transaction is rolled back."""
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DomainError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+        return self._refusal_as_message(request, super().changeform_view, request, object_id, form_url,
+                                        extra_context)
 
     def delete_view(self, request, object_id, extra_context=None):
+        return self._refusal_as_message(request, super().delete_view, request, object_id, extra_context)
+
+    def _refusal_as_message(self, request, view, *args):
         try:
-            return super().delete_view(request, object_id, extra_context)
+            return view(*args)
         except DomainError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
 
-class ServiceInline(ScopedMixin, admin.TabularInline):
+class ServiceInline(ServiceMixin, ScopedMixin, admin.TabularInline):
     """Rows edited on their parent's page; saved through services with the parent's reason."""
 
     extra = 0
 
-    def save_with_service(self, request, obj, reason: str):  # pragma: no cover - always overridden
-        raise NotImplementedError
-
-    def delete_with_service(self, request, obj, reason: str):
-        raise DomainError(gettext("Dette kan ikke slettes her."))
-
-    def has_add_permission(self, request, obj=None):
-        return super(ScopedMixin, self).has_add_permission(request, obj) and (
-            obj is None or policy.may_manage_row(request.user, obj))
-
     def _parent_ok(self, request, obj) -> bool:
         return obj is None or policy.may_manage_row(request.user, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super(ScopedMixin, self).has_add_permission(request, obj) and self._parent_ok(request, obj)
 
     def has_change_permission(self, request, obj=None):
         return super(ScopedMixin, self).has_change_permission(request, obj) and self._parent_ok(request, obj)
@@ -156,21 +158,6 @@ class ServiceInline(ScopedMixin, admin.TabularInline):
 
     def has_view_permission(self, request, obj=None):
         return super(ScopedMixin, self).has_view_permission(request, obj) and self._parent_ok(request, obj)
-
-
-class ReadOnlyInline(ServiceInline):
-    """Rows shown on their parent's page that change elsewhere, through their own services."""
-
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReadOnlyAdminMixin:
@@ -186,6 +173,12 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, ServiceInline):
+    """Rows shown on their parent's page that change elsewhere, through their own services."""
+
+    can_delete = False
 
 
 class InstallationAdmin(ServiceAdmin):

@@ -1,10 +1,14 @@
 """The audit trail: one AuditEvent per change of state, written by the
 service that made the change, inside its transaction (zulip's RealmAuditLog
-is the model). `audited_save` / `audited_delete` are the common steps of the
-simple services (validate, save with history, record old → new and why).
+is the model). `audited_save` / `audited_delete` are the common steps of
+every service that saves a record as it is typed (validate, save with
+history, record old → new and why); `Records` names such services once per
+kind of record.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -86,3 +90,35 @@ def audited_delete(obj: models.Model, *, acting_user, reason: str, collaboration
                           % {"names": names}) from None
     audit_record(kind, acting_user=acting_user, reason=reason, obj=obj, object_id=pk, collaboration=collaboration,
                  old=old, object_repr=label)
+
+
+class Records:
+    """The save and delete services of a kind of record kept as it is typed
+    (a body, a cost key, a meeting): validated by its model, saved with
+    history (who and why) and recorded as an audit event, in one transaction.
+    Records with rules of their own (measures, memberships, roles, mergers)
+    have their services written out in their packages.
+
+        COST_KEYS = Records("cost_key", saved=AuditEvent.Kind.COST_KEY_SAVED, collaboration=...)
+        cost_key_save, cost_key_delete = COST_KEYS.save, COST_KEYS.delete
+        cost_key_save(acting_user=user, cost_key=key, reason="Ny nøkkel fra 2026")
+    """
+
+    def __init__(self, noun: str, *, saved: str, deleted: str = AuditEvent.Kind.OBJECT_DELETED,
+                 collaboration: Callable[[models.Model], object] = lambda obj: None):
+        self.noun, self.saved, self.deleted, self.collaboration_of = noun, saved, deleted, collaboration
+
+    def _record(self, record: dict) -> models.Model:
+        if set(record) != {self.noun}:
+            raise TypeError(f"{self.noun}_save/{self.noun}_delete take {self.noun}=, acting_user= and reason=")
+        return record[self.noun]
+
+    def save(self, *, acting_user, reason: str, **record) -> models.Model:
+        obj = self._record(record)
+        return audited_save(obj, acting_user=acting_user, reason=reason, kind=self.saved,
+                            collaboration=self.collaboration_of(obj))
+
+    def delete(self, *, acting_user, reason: str, **record) -> None:
+        obj = self._record(record)
+        audited_delete(obj, acting_user=acting_user, reason=reason, kind=self.deleted,
+                       collaboration=self.collaboration_of(obj))

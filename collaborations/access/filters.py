@@ -21,6 +21,7 @@ KIND_GROUPS = {
                                                        K.MEASURE_CHANGED, K.MEASURE_DELETED, K.PARTICIPANTS_CHANGED,
                                                        K.MEASURES_IMPORTED]),
     "status": (_("Statusoppdateringer og dokumenter"), [K.STATUS_UPDATED, K.DOCUMENT_UPLOADED, K.ROUND_OPENED]),
+    "reports": (_("Rapporter"), [K.REPORT_PUBLISHED, K.REPORT_CORRECTED, K.REPORT_DELETED]),
     "organisation": (_("Samarbeid, organer, nettverk og møter"), [K.COLLABORATION_SAVED, K.BODY_SAVED,
                                                                  K.NETWORK_SAVED, K.MEETING_SAVED,
                                                                  K.REGISTRY_SAVED, K.OBJECT_DELETED]),

@@ -167,6 +167,9 @@ class AuditEvent(models.Model):
         OBJECT_DELETED = "object_deleted", _("Slettet")
         ROUND_OPENED = "round_opened", _("Rapporteringsrunde åpnet")
         MEASURES_IMPORTED = "measures_imported", _("Tiltak importert")
+        REPORT_PUBLISHED = "report_published", _("Rapport publisert")
+        REPORT_CORRECTED = "report_corrected", _("Rapport rettet")
+        REPORT_DELETED = "report_deleted", _("Rapportutkast slettet")
 
     occurred_at = models.DateTimeField(_("tidspunkt"), default=timezone.now, db_index=True)
     acting_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

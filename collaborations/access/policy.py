@@ -159,34 +159,32 @@ def reportable_among(user, queryset: QuerySet[Measure]) -> set[int]:
     return result
 
 
+def _visibility_q(user, path: str) -> Q:
+    """Published items, or internal ones of collaborations whose internal
+    items the user may see (`path` leads from the row to its collaboration)."""
+    if not _authenticated(user):
+        return Q(visibility=Visibility.PUBLISHED)
+    if user.is_superuser:
+        return Q()
+    internal = collaborations_where(user, Action.VIEW_INTERNAL).values("pk")
+    return Q(visibility=Visibility.PUBLISHED) | Q(**{f"{path}__in" if path else "pk__in": internal})
+
+
 def visible_measures(user, queryset: QuerySet[Measure] | None = None) -> QuerySet[Measure]:
     """Every measure the user may see. Anonymous visitors and politicians:
-    published only; the administration also sees internal ones."""
+    published only; the administration also sees internal ones, and whoever
+    reports on an internal measure sees that one."""
     qs = Measure.objects.all() if queryset is None else queryset
-    if not _authenticated(user):
-        return qs.filter(visibility=Visibility.PUBLISHED)
-    if user.is_superuser:
-        return qs
-    return qs.filter(
-        Q(visibility=Visibility.PUBLISHED)
-        | Q(collaboration__in=collaborations_where(user, Action.VIEW_INTERNAL).values("pk"))
-        | Q(pk__in=reportable_measures(user).values("pk"))
-    )
+    if _authenticated(user) and not user.is_superuser:
+        return qs.filter(_visibility_q(user, "collaboration") | Q(pk__in=reportable_measures(user).values("pk")))
+    return qs.filter(_visibility_q(user, "collaboration"))
 
 
 def visible(user, queryset: QuerySet) -> QuerySet:
     """Filter any queryset of a model with a `visibility` field and a path to
     a collaboration (COLLABORATION_PATHS): published, or internal where the
     user may see internal items."""
-    path = COLLABORATION_PATHS[queryset.model]
-    if not _authenticated(user):
-        return queryset.filter(visibility=Visibility.PUBLISHED)
-    if user.is_superuser:
-        return queryset
-    return queryset.filter(
-        Q(visibility=Visibility.PUBLISHED)
-        | Q(**{f"{path}__in": collaborations_where(user, Action.VIEW_INTERNAL).values("pk")})
-    )
+    return queryset.filter(_visibility_q(user, COLLABORATION_PATHS[queryset.model]))
 
 
 def visible_reports(user, queryset: QuerySet) -> QuerySet:

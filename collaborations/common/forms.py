@@ -28,3 +28,19 @@ class NoColonMixin:
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+class CheckedFileField(forms.FileField):
+    """A file field that runs one of the upload checks (common.files) and
+    shows its Norwegian message under the field."""
+
+    def __init__(self, *args, check, **kwargs):
+        self.check = check
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        file = super().clean(data, initial)
+        error = self.check(file) if file else None
+        if error:
+            raise forms.ValidationError(error)
+        return file

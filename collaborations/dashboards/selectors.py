@@ -15,20 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,15 +24,7 @@ from ..access import policy
 from ..common.dates import end_of, norwegian_date, start_of
 from ..meetings.models import Meeting
 from ..portfolio.history import portfolio_as_of
-from ..portfolio.models import (
-    CLOSED_PHASES,
-    Measure,
-    Participation,
-    Phase,
-    StatusUpdate,
-    Strategy,
-    TrafficLight,
-)
+from ..portfolio.models import CLOSED_PHASES, Measure, Participation, Phase, StatusUpdate, Strategy, TrafficLight
 from ..portfolio.selectors import is_stale, stale_before, stale_q
 from ..registry.models import Body, Collaboration, Municipality, Network, Visibility
 from ..rounds.models import ReportingRound

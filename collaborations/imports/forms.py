@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..common.dates import DATE_INPUT_FORMATS
-from ..common.forms import LENGTH_MESSAGES, TEXT_LIMIT
+from ..common.forms import LENGTH_MESSAGES, TEXT_LIMIT, CheckedFileField, NoColonMixin
 from ..portfolio.models import (
     LIGHT_REASON_REQUIRED,
     BudgetRecurrence,
@@ -26,20 +26,11 @@ from ..registry.models import Municipality, OutsidePartner, Person
 from .parsing import MeasureDraft, file_error
 
 
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Regneark (.csv eller .xlsx)"), widget=forms.ClearableFileInput(
-        attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}))
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-
-    def clean_file(self):
-        file = self.cleaned_data["file"]
-        error = file_error(file)
-        if error:
-            raise forms.ValidationError(error)
-        return file
+class ImportUploadForm(NoColonMixin, forms.Form):
+    file = CheckedFileField(label=gettext_lazy("Regneark (.csv eller .xlsx)"), check=file_error,
+                            widget=forms.ClearableFileInput(attrs={
+                                "accept": ".csv,.xlsx,text/csv,"
+                                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}))
 
 
 def _choice_map(choices, *extra: tuple[str, str]) -> dict[str, str]:

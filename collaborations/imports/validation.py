@@ -9,14 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..portfolio.models import (
-    BudgetRecurrence,
-    OrganisationKind,
-    Phase,
-    PlanPeriod,
-    Strategy,
-    TrafficLight,
-)
+from ..portfolio.models import BudgetRecurrence, OrganisationKind, Phase, PlanPeriod, Strategy, TrafficLight
 from ..portfolio.selectors import current_plan
 from ..registry.models import Collaboration, Municipality, OutsidePartner, Person
 from ..registry.selectors import members_on

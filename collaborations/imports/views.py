@@ -34,13 +34,15 @@ def _collaboration_for_secretariat(request: HttpRequest, slug: str) -> Collabora
     return get_collaboration_for_user(request.user, slug, Action.MANAGE, str(NOT_SECRETARIAT))
 
 
-def _pending(request: HttpRequest, collaboration: Collaboration, token: str) -> dict:
-    """The upload this session made for `collaboration` under `token`, or 404."""
+def _pending(request: HttpRequest, slug: str, token: str) -> tuple[Collaboration, dict]:
+    """The collaboration (secretariat only) and the upload this session made
+    for it under `token`, or 404."""
+    collaboration = _collaboration_for_secretariat(request, slug)
     pending = request.session.get(SESSION_KEY, {}).get(token)
     if not pending or pending["collaboration"] != collaboration.pk \
             or not upload_exists(token, pending["extension"]):
         raise Http404(_("Fant ikke importen. Last opp filen på nytt."))
-    return pending
+    return collaboration, pending
 
 
 def _read(token: str, pending: dict):
@@ -67,8 +69,7 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def import_preview(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    collaboration = _collaboration_for_secretariat(request, slug)
-    pending = _pending(request, collaboration, token)
+    collaboration, pending = _pending(request, slug, token)
     try:
         drafts, errors = validate(_read(token, pending), collaboration)
     except ImportRejected as rejected:
@@ -79,8 +80,7 @@ def import_preview(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    collaboration = _collaboration_for_secretariat(request, slug)
-    pending = _pending(request, collaboration, token)
+    collaboration, pending = _pending(request, slug, token)
     try:
         created = measure_import(acting_user=request.user, collaboration=collaboration, rows=_read(token, pending),
                                  filename=pending["filename"])

@@ -17,29 +17,19 @@ from .models import Measure, Participation, PlanPeriod, StatusUpdate, Strategy
 
 @admin.register(PlanPeriod)
 class PlanPeriodAdmin(ServiceAdmin):
+    records = services.PLANS
     list_display = ["title", "collaboration", "start_year", "end_year", "adopted_on", "adopted_by"]
     list_filter = ["collaboration"]
     search_fields = ["title", "source"]
 
-    def save_with_service(self, request, obj, reason, form):
-        return services.plan_save(acting_user=request.user, plan=obj, reason=reason)
-
-    def delete_with_service(self, request, obj, reason):
-        services.plan_delete(acting_user=request.user, plan=obj, reason=reason)
-
 
 @admin.register(Strategy)
 class StrategyAdmin(ServiceAdmin):
+    records = services.STRATEGIES
     list_display = ["number", "title", "plan"]
     list_display_links = ["title"]
     list_filter = ["plan__collaboration", "plan"]
     search_fields = ["title", "challenge", "goal", "expected_result"]
-
-    def save_with_service(self, request, obj, reason, form):
-        return services.strategy_save(acting_user=request.user, strategy=obj, reason=reason)
-
-    def delete_with_service(self, request, obj, reason):
-        services.strategy_delete(acting_user=request.user, strategy=obj, reason=reason)
 
 
 class MeasureAdminForm(ReasonForm):
@@ -110,7 +100,7 @@ class MeasureAdmin(ServiceAdmin):
     filter_horizontal = ["partners"]
     inlines = [ParticipationInline, StatusUpdateInline]
 
-    def save_with_service(self, request, obj, reason, form):
+    def save_with_service(self, request, obj, reason, form=None):
         """Changes are taken against the row as it is in the database, so a
         revert from the history works too."""
         data = form.cleaned_data

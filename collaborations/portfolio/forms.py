@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..common.dates import norwegian_date
-from ..common.forms import LENGTH_MESSAGES, TEXT_LIMIT, DateInput, NoColonMixin, long_text
+from ..common.forms import LENGTH_MESSAGES, TEXT_LIMIT, CheckedFileField, DateInput, NoColonMixin, long_text
 from ..registry.models import Person
 from .models import LIGHT_REASON_REQUIRED, Measure, Phase, StatusUpdate, TrafficLight, Visibility
 from .services import document_file_error
@@ -78,7 +78,7 @@ class MeasureForm(NoColonMixin, forms.ModelForm):
     class Meta:
         model = Measure
         fields = ["title", "description", "responsible", "organisation_kind", "organisation", "starts_on", "ends_on",
-                  "budget", "cost_key", "potential", "feasibility", "visibility"]
+                  "budget", "budget_recurrence", "budget_year", "cost_key", "potential", "feasibility", "visibility"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "organisation": forms.Textarea(attrs={"rows": 2}),
@@ -100,7 +100,7 @@ class MeasureForm(NoColonMixin, forms.ModelForm):
 
 class DocumentForm(NoColonMixin, forms.Form):
     title = forms.CharField(label=_("Tittel"), max_length=200, error_messages=LENGTH_MESSAGES)
-    file = forms.FileField(label=_("Fil"))
+    file = CheckedFileField(label=_("Fil"), check=document_file_error)
     visibility = forms.ChoiceField(label=_("Synlighet"), choices=Visibility.choices, initial=Visibility.PUBLISHED,
                                    widget=forms.RadioSelect,
                                    help_text=_("Interne dokumenter, for eksempel ROS-analyser, vises bare for "
@@ -115,10 +115,4 @@ class DocumentForm(NoColonMixin, forms.Form):
         self.fields["status_update"].label_from_instance = lambda u: " – ".join(
             [norwegian_date(u.reported_on), str(u.municipality or whole), u.get_traffic_light_display()])
 
-    def clean_file(self):
-        file = self.cleaned_data["file"]
-        error = document_file_error(file)
-        if error:
-            raise forms.ValidationError(error)
-        return file
 

@@ -14,15 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..economy.models import CostKey, HostAgreement
-from ..registry.models import (
-    Body,
-    Collaboration,
-    Municipality,
-    Network,
-    OutsidePartner,
-    Person,
-    Visibility,
-)
+from ..registry.models import Body, Collaboration, Municipality, Network, OutsidePartner, Person, Visibility
 
 
 class PlanPeriod(models.Model):

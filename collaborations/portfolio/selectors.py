@@ -27,15 +27,7 @@ from django.utils import timezone
 from ..access import policy
 from ..registry.models import Collaboration, Municipality
 from ..rounds.models import ReportingRound
-from .models import (
-    CLOSED_PHASES,
-    Measure,
-    Participation,
-    PlanPeriod,
-    StatusUpdate,
-    Strategy,
-    TrafficLight,
-)
+from .models import CLOSED_PHASES, Measure, Participation, PlanPeriod, StatusUpdate, Strategy, TrafficLight
 
 # ---------------------------------------------------------------- stale: the one rule
 

@@ -18,24 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..access.audit import audit_record, audited_delete, audited_save, require_reason
+from ..access.audit import Records, audit_record, audited_delete, require_reason
 from ..access.models import AuditEvent
 from ..access.roles import permissions_sync_measure
 from ..common.dates import norwegian_date
 from ..common.errors import ConcurrentEditError, DomainError
 from ..common.files import upload_error
 from ..common.history import display_value, field_changes, who
-from .models import (
-    LIGHT_REASON_REQUIRED,
-    Document,
-    Measure,
-    Participation,
-    PlanPeriod,
-    StatusUpdate,
-    Strategy,
-    TrafficLight,
-    Visibility,
-)
+from .models import LIGHT_REASON_REQUIRED, Document, Measure, Participation, StatusUpdate, TrafficLight, Visibility
 
 # Fields a status update copies onto the measure (overall status only).
 STATUS_FIELDS = ("phase", "traffic_light", "light_reason", "status_text", "follow_up_text",
@@ -59,27 +49,12 @@ def _save_with_history(measure: Measure, *, acting_user, reason: str, update_fie
 
 # ---------------------------------------------------------------- plans and strategies
 
-@transaction.atomic
-def plan_save(*, acting_user, plan: PlanPeriod, reason: str) -> PlanPeriod:
-    return audited_save(plan, acting_user=acting_user, reason=reason, collaboration=plan.collaboration,
-                        kind=AuditEvent.Kind.PLAN_SAVED)
+# Strategy texts keep history, so a report shows them as they stood on its cut-off.
+PLANS = Records("plan", saved=AuditEvent.Kind.PLAN_SAVED, collaboration=lambda p: p.collaboration)
+STRATEGIES = Records("strategy", saved=AuditEvent.Kind.STRATEGY_SAVED, collaboration=lambda s: s.plan.collaboration)
 
-
-@transaction.atomic
-def plan_delete(*, acting_user, plan: PlanPeriod, reason: str) -> None:
-    audited_delete(plan, acting_user=acting_user, reason=reason, collaboration=plan.collaboration)
-
-
-@transaction.atomic
-def strategy_save(*, acting_user, strategy: Strategy, reason: str) -> Strategy:
-    """Save a strategy; its texts keep history, so a report shows them as they stood."""
-    return audited_save(strategy, acting_user=acting_user, reason=reason, collaboration=strategy.plan.collaboration,
-                        kind=AuditEvent.Kind.STRATEGY_SAVED)
-
-
-@transaction.atomic
-def strategy_delete(*, acting_user, strategy: Strategy, reason: str) -> None:
-    audited_delete(strategy, acting_user=acting_user, reason=reason, collaboration=strategy.plan.collaboration)
+plan_save, plan_delete = PLANS.save, PLANS.delete
+strategy_save, strategy_delete = STRATEGIES.save, STRATEGIES.delete
 
 
 # ---------------------------------------------------------------- measures
@@ -182,7 +157,7 @@ def measure_set_participants(*, acting_user, measure: Measure, municipality_ids:
 
 @transaction.atomic
 def measure_delete(*, acting_user, measure: Measure, reason: str) -> None:
-    """Delete a measure (a mistake; a finished measure is completed or stopped instead)."""
+    """Delete a measure: for mistakes; a finished measure is completed or stopped instead."""
     audited_delete(measure, acting_user=acting_user, reason=reason, collaboration=measure.collaboration,
                    kind=AuditEvent.Kind.MEASURE_DELETED)
 

@@ -12,51 +12,29 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..access import policy
-from ..access.admin import (
-    InstallationAdmin,
-    ReadOnlyInline,
-    ReasonForm,
-    ServiceAdmin,
-    ServiceInline,
-)
+from ..access.admin import InstallationAdmin, ReadOnlyInline, ReasonForm, ServiceAdmin, ServiceInline
 from ..common.errors import DomainError
 from ..common.forms import DateInput
+from . import models as registry
 from . import services
-from .models import (
-    Body,
-    BodyMember,
-    Collaboration,
-    County,
-    Membership,
-    Municipality,
-    Network,
-    OutsidePartner,
-    Person,
-    PopulationFigure,
-)
 
 
 class PopulationFigureInline(ServiceInline):
-    model = PopulationFigure
+    records = services.POPULATION_FIGURES
+    model = registry.PopulationFigure
     fields = ["year", "population", "source", "is_approximate", "note"]
 
     def get_queryset(self, request):
         return super(ServiceInline, self).get_queryset(request)
 
-    def save_with_service(self, request, obj, reason):
-        services.population_figure_save(acting_user=request.user, figure=obj, reason=reason)
-
-    def delete_with_service(self, request, obj, reason):
-        services.population_figure_delete(acting_user=request.user, figure=obj, reason=reason)
-
 
 class MergeForm(forms.Form):
-    successor = forms.ModelChoiceField(label=_("Ny kommune (etterfølger)"), queryset=Municipality.objects.none())
+    successor = forms.ModelChoiceField(label=_("Ny kommune (etterfølger)"), queryset=registry.Municipality.objects.none())
     on_date = forms.DateField(label=_("Første dag for den nye kommunen"), widget=DateInput())
     reason = forms.CharField(label=_("Vedtak eller begrunnelse"), max_length=500)
 
 
-@admin.register(Municipality)
+@admin.register(registry.Municipality)
 class MunicipalityAdmin(InstallationAdmin):
     """Municipalities are public reference data: every secretariat reads them
     and keeps the population figures of its members; numbers, validity and
@@ -69,6 +47,7 @@ class MunicipalityAdmin(InstallationAdmin):
     inlines = [PopulationFigureInline]
     installation_fields = ("number", "county", "valid_from", "valid_to", "successor")
     actions = ["merge"]
+    records = services.MUNICIPALITIES
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (
@@ -82,9 +61,6 @@ class MunicipalityAdmin(InstallationAdmin):
         if not policy.allows(request.user, policy.Action.ADMINISTER, None):
             actions.pop("merge", None)
         return actions
-
-    def save_with_service(self, request, obj, reason, form):
-        return services.municipality_save(acting_user=request.user, municipality=obj, reason=reason)
 
     @admin.action(description=_("Slå sammen valgte kommuner"))
     def merge(self, request, queryset):
@@ -100,9 +76,9 @@ class MunicipalityAdmin(InstallationAdmin):
         if not policy.allows(request.user, policy.Action.ADMINISTER, None):
             return redirect("admin:index")
         ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.isdigit()]
-        predecessors = list(Municipality.objects.filter(pk__in=ids).order_by("name"))
+        predecessors = list(registry.Municipality.objects.filter(pk__in=ids).order_by("name"))
         form = MergeForm(request.POST or None)
-        form.fields["successor"].queryset = Municipality.objects.exclude(pk__in=ids).order_by("name")
+        form.fields["successor"].queryset = registry.Municipality.objects.exclude(pk__in=ids).order_by("name")
         if request.method == "POST" and form.is_valid():
             try:
                 services.municipality_merge(acting_user=request.user, predecessors=predecessors,
@@ -118,27 +94,23 @@ class MunicipalityAdmin(InstallationAdmin):
             "predecessors": predecessors, "form": form, "opts": self.model._meta})
 
 
-@admin.register(County)
+@admin.register(registry.County)
 class CountyAdmin(InstallationAdmin):
+    records = services.COUNTIES
     list_display = ["number", "name", "valid_from", "valid_to"]
     search_fields = ["name", "number"]
     installation_fields = ("number", "name", "valid_from", "valid_to")
 
-    def save_with_service(self, request, obj, reason, form):
-        return services.county_save(acting_user=request.user, county=obj, reason=reason)
 
-
-@admin.register(OutsidePartner)
+@admin.register(registry.OutsidePartner)
 class OutsidePartnerAdmin(InstallationAdmin):
+    records = services.OUTSIDE_PARTNERS
     list_display = ["name", "kind", "municipality"]
     list_filter = ["kind"]
     search_fields = ["name"]
 
-    def save_with_service(self, request, obj, reason, form):
-        return services.outside_partner_save(acting_user=request.user, partner=obj, reason=reason)
 
-
-@admin.register(Person)
+@admin.register(registry.Person)
 class PersonAdmin(InstallationAdmin):
     """Linking a person to a login gives edit rights on the measures the
     person answers for: only an installation administrator does that."""
@@ -152,7 +124,7 @@ class PersonAdmin(InstallationAdmin):
         return super().has_change_permission(request, obj) and (
             obj is None or obj.municipality_id is None or policy.may_keep_municipality(request.user, obj.municipality))
 
-    def save_with_service(self, request, obj, reason, form):
+    def save_with_service(self, request, obj, reason, form=None):
         return services.person_save(acting_user=request.user, person=obj, reason=reason)
 
 
@@ -162,26 +134,22 @@ class MembershipInline(ReadOnlyInline):
     """Joins and exits have rules (consent of all original members, § 20-4):
     they are made on the membership's own page, through registry.services."""
 
-    model = Membership
+    model = registry.Membership
     fields = ["municipality", "joined_on", "left_on", "is_original_member", "note"]
     readonly_fields = fields
     show_change_link = True
 
 
 class BodyInline(ServiceInline):
-    model = Body
+    records = services.BODIES
+    model = registry.Body
     fields = ["kind", "name", "municipality", "receives_annual_report"]
     show_change_link = True
 
-    def save_with_service(self, request, obj, reason):
-        services.body_save(acting_user=request.user, body=obj, reason=reason)
 
-    def delete_with_service(self, request, obj, reason):
-        services.body_delete(acting_user=request.user, body=obj, reason=reason)
-
-
-@admin.register(Collaboration)
+@admin.register(registry.Collaboration)
 class CollaborationAdmin(ServiceAdmin):
+    records = services.COLLABORATIONS
     list_display = ["name", "short_name", "kind", "parent", "established_on"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "slug"]
@@ -195,30 +163,27 @@ class CollaborationAdmin(ServiceAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # reports and the audit trail keep pointing at it
 
-    def save_with_service(self, request, obj, reason, form):
-        return services.collaboration_save(acting_user=request.user, collaboration=obj, reason=reason)
-
 
 class MembershipAddForm(ReasonForm):
     consenting = forms.ModelMultipleChoiceField(
-        label=_("Samtykke fra"), queryset=Municipality.objects.none(), required=False,
+        label=_("Samtykke fra"), queryset=registry.Municipality.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Nye medlemmer tas bare opp med samtykke fra alle opprinnelige deltakere."))
 
     class Meta:
-        model = Membership
+        model = registry.Membership
         fields = ["collaboration", "municipality", "joined_on"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["joined_on"].required = True
-        self.fields["consenting"].queryset = Municipality.objects.filter(
+        self.fields["consenting"].queryset = registry.Municipality.objects.filter(
             memberships__is_original_member=True, memberships__left_on__isnull=True).distinct().order_by("name")
 
 
 class MembershipEndForm(ReasonForm):
     class Meta:
-        model = Membership
+        model = registry.Membership
         fields = ["left_on"]
 
     def __init__(self, *args, **kwargs):
@@ -227,7 +192,7 @@ class MembershipEndForm(ReasonForm):
         self.fields["change_reason"].label = _("Hvorfor trer kommunen ut?")
 
 
-@admin.register(Membership)
+@admin.register(registry.Membership)
 class MembershipAdmin(ServiceAdmin):
     """A new member through `membership_add` (consent of all original members);
     an exit through `membership_end` (kommuneloven § 20-4). Nothing else changes."""
@@ -251,7 +216,7 @@ class MembershipAdmin(ServiceAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_with_service(self, request, obj, reason, form):
+    def save_with_service(self, request, obj, reason, form=None):
         if obj.pk:
             ended = services.membership_end(acting_user=request.user, membership=obj, left_on=obj.left_on,
                                             reason=reason)
@@ -265,58 +230,42 @@ class MembershipAdmin(ServiceAdmin):
 
 
 class BodyMemberInline(ServiceInline):
-    model = BodyMember
+    records = services.BODY_MEMBERS
+    model = registry.BodyMember
     fields = ["person", "role", "starts_on", "ends_on"]
     autocomplete_fields = ["person"]
 
-    def save_with_service(self, request, obj, reason):
-        services.body_member_save(acting_user=request.user, member=obj, reason=reason)
 
-    def delete_with_service(self, request, obj, reason):
-        services.body_member_delete(acting_user=request.user, member=obj, reason=reason)
-
-
-@admin.register(Body)
+@admin.register(registry.Body)
 class BodyAdmin(ServiceAdmin):
+    records = services.BODIES
     list_display = ["name", "kind", "collaboration", "municipality", "receives_annual_report"]
     list_filter = ["kind", "receives_annual_report", "collaboration"]
     search_fields = ["name", "mandate"]
     inlines = [BodyMemberInline]
 
-    def save_with_service(self, request, obj, reason, form):
-        return services.body_save(acting_user=request.user, body=obj, reason=reason)
 
-    def delete_with_service(self, request, obj, reason):
-        services.body_delete(acting_user=request.user, body=obj, reason=reason)
-
-
-@admin.register(BodyMember)
+@admin.register(registry.BodyMember)
 class BodyMemberAdmin(ServiceAdmin):
+    records = services.BODY_MEMBERS
     list_display = ["person", "role", "body", "starts_on", "ends_on"]
     list_filter = ["body__collaboration", "body__kind"]
     search_fields = ["person__name", "role", "body__name"]
     autocomplete_fields = ["person"]
 
-    def save_with_service(self, request, obj, reason, form):
-        return services.body_member_save(acting_user=request.user, member=obj, reason=reason)
 
-    def delete_with_service(self, request, obj, reason):
-        services.body_member_delete(acting_user=request.user, member=obj, reason=reason)
-
-
-@admin.register(Network)
+@admin.register(registry.Network)
 class NetworkAdmin(ServiceAdmin):
+    records = services.NETWORKS
     list_display = ["name", "collaboration", "coordinator", "meeting_rhythm", "visibility"]
     list_filter = ["collaboration", "visibility"]
     search_fields = ["name", "description", "coordinator__name"]
     filter_horizontal = ["member_municipalities", "outside_members"]
     autocomplete_fields = ["coordinator"]
 
-    def save_with_service(self, request, obj, reason, form):
+    def save_with_service(self, request, obj, reason, form=None):
         return services.network_save(
             acting_user=request.user, network=obj, reason=reason,
             member_municipality_ids=[m.pk for m in form.cleaned_data["member_municipalities"]],
             outside_member_ids=[p.pk for p in form.cleaned_data["outside_members"]])
 
-    def delete_with_service(self, request, obj, reason):
-        services.network_delete(acting_user=request.user, network=obj, reason=reason)

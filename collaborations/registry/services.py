@@ -27,29 +27,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from ..access.audit import audit_record, audited_delete, audited_save, require_reason
+from ..access.audit import Records, audit_record, audited_save, require_reason
 from ..access.models import AuditEvent
-from ..access.roles import (
-    permissions_sync_measure,
-    permissions_sync_municipality,
-    permissions_sync_person,
-)
+from ..access.roles import permissions_sync_measure, permissions_sync_municipality, permissions_sync_person
 from ..common.dates import active_on_q, norwegian_date
 from ..common.errors import DomainError
 from ..economy.models import HostAgreement, HostAgreementParticipant
 from ..portfolio.models import CLOSED_PHASES, Measure, Participation
-from .models import (
-    Body,
-    BodyMember,
-    Collaboration,
-    County,
-    Membership,
-    Municipality,
-    Network,
-    OutsidePartner,
-    Person,
-    PopulationFigure,
-)
+from .models import Collaboration, Membership, Municipality, Network, Person
 
 
 def _names(municipalities) -> str:
@@ -279,32 +264,24 @@ def _merge_agreements(predecessor_ids, successor, on_date, day_before, history_u
 
 # ---------------------------------------------------------------- the collaboration's own records
 
-@transaction.atomic
-def collaboration_save(*, acting_user, collaboration: Collaboration, reason: str) -> Collaboration:
-    return audited_save(collaboration, acting_user=acting_user, reason=reason, collaboration=collaboration,
-                        kind=AuditEvent.Kind.COLLABORATION_SAVED)
+K = AuditEvent.Kind
+COLLABORATIONS = Records("collaboration", saved=K.COLLABORATION_SAVED, collaboration=lambda c: c)
+BODIES = Records("body", saved=K.BODY_SAVED, collaboration=lambda b: b.collaboration)
+BODY_MEMBERS = Records("member", saved=K.BODY_SAVED, collaboration=lambda m: m.body.collaboration)
+NETWORKS = Records("network", saved=K.NETWORK_SAVED, collaboration=lambda n: n.collaboration)
+OUTSIDE_PARTNERS = Records("partner", saved=K.REGISTRY_SAVED)
+MUNICIPALITIES = Records("municipality", saved=K.REGISTRY_SAVED)
+COUNTIES = Records("county", saved=K.REGISTRY_SAVED)
+POPULATION_FIGURES = Records("figure", saved=K.REGISTRY_SAVED)
 
-
-@transaction.atomic
-def body_save(*, acting_user, body: Body, reason: str) -> Body:
-    return audited_save(body, acting_user=acting_user, reason=reason, collaboration=body.collaboration,
-                        kind=AuditEvent.Kind.BODY_SAVED)
-
-
-@transaction.atomic
-def body_delete(*, acting_user, body: Body, reason: str) -> None:
-    audited_delete(body, acting_user=acting_user, reason=reason, collaboration=body.collaboration)
-
-
-@transaction.atomic
-def body_member_save(*, acting_user, member: BodyMember, reason: str) -> BodyMember:
-    return audited_save(member, acting_user=acting_user, reason=reason, collaboration=member.body.collaboration,
-                        kind=AuditEvent.Kind.BODY_SAVED)
-
-
-@transaction.atomic
-def body_member_delete(*, acting_user, member: BodyMember, reason: str) -> None:
-    audited_delete(member, acting_user=acting_user, reason=reason, collaboration=member.body.collaboration)
+collaboration_save = COLLABORATIONS.save
+body_save, body_delete = BODIES.save, BODIES.delete
+body_member_save, body_member_delete = BODY_MEMBERS.save, BODY_MEMBERS.delete
+network_delete = NETWORKS.delete
+outside_partner_save = OUTSIDE_PARTNERS.save
+municipality_save = MUNICIPALITIES.save
+county_save = COUNTIES.save
+population_figure_save, population_figure_delete = POPULATION_FIGURES.save, POPULATION_FIGURES.delete
 
 
 @transaction.atomic
@@ -317,12 +294,7 @@ def network_save(*, acting_user, network: Network, reason: str, member_municipal
         if outside_member_ids is not None:
             saved.outside_members.set(outside_member_ids)
     return audited_save(network, acting_user=acting_user, reason=reason, collaboration=network.collaboration,
-                        kind=AuditEvent.Kind.NETWORK_SAVED, after_save=members)
-
-
-@transaction.atomic
-def network_delete(*, acting_user, network: Network, reason: str) -> None:
-    audited_delete(network, acting_user=acting_user, reason=reason, collaboration=network.collaboration)
+                        kind=K.NETWORK_SAVED, after_save=members)
 
 
 @transaction.atomic
@@ -331,32 +303,7 @@ def person_save(*, acting_user, person: Person, reason: str) -> Person:
     takes) the right to edit the measures the person answers for."""
     previous_user_id = Person.objects.filter(pk=person.pk).values_list("user_id", flat=True).first() \
         if person.pk else None
-    saved = audited_save(person, acting_user=acting_user, reason=reason, kind=AuditEvent.Kind.REGISTRY_SAVED)
+    saved = audited_save(person, acting_user=acting_user, reason=reason, kind=K.REGISTRY_SAVED)
     if saved.user_id != previous_user_id:
         permissions_sync_person(saved)
     return saved
-
-
-@transaction.atomic
-def outside_partner_save(*, acting_user, partner: OutsidePartner, reason: str) -> OutsidePartner:
-    return audited_save(partner, acting_user=acting_user, reason=reason, kind=AuditEvent.Kind.REGISTRY_SAVED)
-
-
-@transaction.atomic
-def municipality_save(*, acting_user, municipality: Municipality, reason: str) -> Municipality:
-    return audited_save(municipality, acting_user=acting_user, reason=reason, kind=AuditEvent.Kind.REGISTRY_SAVED)
-
-
-@transaction.atomic
-def county_save(*, acting_user, county: County, reason: str) -> County:
-    return audited_save(county, acting_user=acting_user, reason=reason, kind=AuditEvent.Kind.REGISTRY_SAVED)
-
-
-@transaction.atomic
-def population_figure_save(*, acting_user, figure: PopulationFigure, reason: str) -> PopulationFigure:
-    return audited_save(figure, acting_user=acting_user, reason=reason, kind=AuditEvent.Kind.REGISTRY_SAVED)
-
-
-@transaction.atomic
-def population_figure_delete(*, acting_user, figure: PopulationFigure, reason: str) -> None:
-    audited_delete(figure, acting_user=acting_user, reason=reason)

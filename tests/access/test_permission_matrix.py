@@ -12,6 +12,8 @@ installation: superuser only); "Y" allowed, "." refused.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -28,102 +30,12 @@ pytestmark = pytest.mark.django_db
 ACTIONS = [Action.VIEW, Action.EDIT, Action.REPORT_PART, Action.MANAGE, Action.READ_REPORTS,
            Action.VIEW_INTERNAL, Action.GENERATE_REPORTS, Action.COORDINATE, Action.ADMINISTER]
 
-POLICY = """
-published_measure  anonymous          Y . . . . . . . .
-published_measure  stranger           Y . . . . . . . .
-published_measure  politician         Y . . . Y . . . .
-published_measure  admin_participant  Y Y Y . Y Y . . .
-published_measure  admin_outsider     Y . . . . . . . .
-published_measure  coordinator        Y . . . Y . . . .
-published_measure  secretariat        Y Y Y Y Y Y Y . .
-published_measure  superuser          Y Y Y Y Y Y Y Y Y
-
-internal_measure   anonymous          . . . . . . . . .
-internal_measure   stranger           . . . . . . . . .
-internal_measure   politician         . . . . . . . . .
-internal_measure   admin_participant  Y . Y . Y Y . . .
-internal_measure   admin_outsider     . . . . . . . . .
-internal_measure   coordinator        . . . . . . . . .
-internal_measure   secretariat        Y Y Y Y Y Y Y . .
-internal_measure   superuser          Y Y Y Y Y Y Y Y Y
-
-network_measure    anonymous          Y . . . . . . . .
-network_measure    stranger           Y . . . . . . . .
-network_measure    politician         Y . . . Y . . . .
-network_measure    admin_participant  Y . . . Y Y . . .
-network_measure    admin_outsider     Y . . . . . . . .
-network_measure    coordinator        Y Y Y . Y . . Y .
-network_measure    secretariat        Y Y Y Y Y Y Y Y .
-network_measure    superuser          Y Y Y Y Y Y Y Y Y
-
-foreign_measure    anonymous          Y . . . . . . . .
-foreign_measure    stranger           Y . . . . . . . .
-foreign_measure    politician         Y . . . . . . . .
-foreign_measure    admin_participant  Y . . . . . . . .
-foreign_measure    admin_outsider     Y Y Y . Y Y . . .
-foreign_measure    coordinator        Y . . . . . . . .
-foreign_measure    secretariat        Y . . . . . . . .
-foreign_measure    superuser          Y Y Y Y Y Y Y Y Y
-
-foreign_internal   anonymous          . . . . . . . . .
-foreign_internal   stranger           . . . . . . . . .
-foreign_internal   politician         . . . . . . . . .
-foreign_internal   admin_participant  . . . . . . . . .
-foreign_internal   admin_outsider     Y . Y . Y Y . . .
-foreign_internal   coordinator        . . . . . . . . .
-foreign_internal   secretariat        . . . . . . . . .
-foreign_internal   superuser          Y Y Y Y Y Y Y Y Y
-
-collaboration      anonymous          Y . . . . . . . .
-collaboration      stranger           Y . . . . . . . .
-collaboration      politician         Y . . . Y . . . .
-collaboration      admin_participant  Y . . . Y Y . . .
-collaboration      admin_outsider     Y . . . . . . . .
-collaboration      coordinator        Y . . . Y . . . .
-collaboration      secretariat        Y Y . Y Y Y Y . .
-collaboration      superuser          Y Y Y Y Y Y Y Y Y
-
-network            anonymous          Y . . . . . . . .
-network            stranger           Y . . . . . . . .
-network            politician         Y . . . Y . . . .
-network            admin_participant  Y . . . Y Y . . .
-network            admin_outsider     Y . . . . . . . .
-network            coordinator        Y Y . . Y . . Y .
-network            secretariat        Y Y . Y Y Y Y Y .
-network            superuser          Y Y Y Y Y Y Y Y Y
-
-host_agreement     anonymous          Y . . . . . . . .
-host_agreement     stranger           Y . . . . . . . .
-host_agreement     politician         Y . . . Y . . . .
-host_agreement     admin_participant  Y . . . Y Y . . .
-host_agreement     admin_outsider     Y . . . . . . . .
-host_agreement     coordinator        Y . . . Y . . . .
-host_agreement     secretariat        Y Y . Y Y Y Y . .
-host_agreement     superuser          Y Y Y Y Y Y Y Y Y
-
-meeting            anonymous          Y . . . . . . . .
-meeting            stranger           Y . . . . . . . .
-meeting            politician         Y . . . Y . . . .
-meeting            admin_participant  Y . . . Y Y . . .
-meeting            admin_outsider     Y . . . . . . . .
-meeting            coordinator        Y . . . Y . . . .
-meeting            secretariat        Y Y . Y Y Y Y . .
-meeting            superuser          Y Y Y Y Y Y Y Y Y
-
-cost_key           anonymous          Y . . . . . . . .
-cost_key           stranger           Y . . . . . . . .
-cost_key           politician         Y . . . Y . . . .
-cost_key           admin_participant  Y . . . Y Y . . .
-cost_key           admin_outsider     Y . . . . . . . .
-cost_key           coordinator        Y . . . Y . . . .
-cost_key           secretariat        Y Y . Y Y Y Y . .
-cost_key           superuser          Y Y Y Y Y Y Y Y Y
-"""
+POLICY = (Path(__file__).parent / "policy_matrix.txt").read_text()
 
 
 def _policy_cases():
     for line in POLICY.strip().splitlines():
-        if not line.strip():
+        if not line.strip() or line.startswith("#"):
             continue
         kind, role, *marks = line.split()
         assert len(marks) == len(ACTIONS), line

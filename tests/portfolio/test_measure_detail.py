@@ -7,11 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from collaborations.portfolio.services import (
-    measure_post_status_update,
-    measure_set_participants,
-    measure_update,
-)
+from collaborations.portfolio.services import measure_post_status_update, measure_set_participants, measure_update
 from collaborations.registry.models import Person
 
 
@@ -60,7 +56,7 @@ def test_it_shows_what_the_action_plan_says(client, world):
 
     for text in ["Strategi 1: Stabstjenester", "Tettere samarbeid.", "Rådmann Rita, Kommunedirektør",
                  "Kåfjord, Lyngen", "Prosjektgruppe", "Prosjektgruppe med prosjektleder", "Regionrådsnøkkel",
-                 "8 × 6 = <strong>48</strong>", "250\xa0000 kr"]:
+                 "8 × 6 = <strong>48</strong>", "250\xa0000,00\xa0kr (hvert år i perioden)"]:
         assert text in body, text
 
 

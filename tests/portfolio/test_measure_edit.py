@@ -12,7 +12,8 @@ def url(measure) -> str:
 def edit_data(measure, **overrides) -> dict:
     measure.refresh_from_db()
     data = {"title": measure.title, "description": "", "responsible": "", "organisation_kind": "",
-            "organisation": "", "starts_on": "", "ends_on": "", "budget": "", "cost_key": "", "potential": "",
+            "organisation": "", "starts_on": "", "ends_on": "", "budget": "", "budget_recurrence": "once",
+            "budget_year": "", "cost_key": "", "potential": "",
             "feasibility": "", "visibility": measure.visibility, "reason": "Oppdatert etter møte",
             "version": measure.version}
     data.update(overrides)

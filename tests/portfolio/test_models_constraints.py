@@ -13,23 +13,8 @@ from django.db import IntegrityError, transaction
 from collaborations.access.models import RoleAssignment
 from collaborations.economy.models import CostKey, HostAgreement, HostAgreementParticipant
 from collaborations.meetings.models import Meeting, MeetingCase, Subproject
-from collaborations.portfolio.models import (
-    Measure,
-    Participation,
-    PlanPeriod,
-    StatusUpdate,
-    Strategy,
-)
-from collaborations.registry.models import (
-    Body,
-    BodyMember,
-    County,
-    Membership,
-    Municipality,
-    Network,
-    Person,
-    PopulationFigure,
-)
+from collaborations.portfolio.models import Measure, Participation, PlanPeriod, StatusUpdate, Strategy
+from collaborations.registry.models import Body, BodyMember, County, Membership, Municipality, Network, Person, PopulationFigure
 from collaborations.rounds.models import ReportingRound, RoundReminder
 
 D = dt.date

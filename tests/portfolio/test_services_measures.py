@@ -9,11 +9,7 @@ from collaborations.access import policy
 from collaborations.access.policy import Action
 from collaborations.common.errors import ConcurrentEditError, DomainError
 from collaborations.portfolio.models import Measure, TrafficLight
-from collaborations.portfolio.services import (
-    measure_post_status_update,
-    measure_set_participants,
-    measure_update,
-)
+from collaborations.portfolio.services import measure_post_status_update, measure_set_participants, measure_update
 
 D = dt.date
 

@@ -18,14 +18,7 @@ from collaborations.access.policy import Action
 from collaborations.economy.models import CostKey, HostAgreement
 from collaborations.meetings.models import Meeting, Subproject
 from collaborations.portfolio.models import Measure, StatusUpdate, Strategy
-from collaborations.registry.models import (
-    Collaboration,
-    Municipality,
-    Network,
-    Person,
-    PopulationFigure,
-    Visibility,
-)
+from collaborations.registry.models import Collaboration, Municipality, Network, Person, PopulationFigure, Visibility
 
 User = get_user_model()
 NORD_TROMS = {"Kåfjord", "Kvænangen", "Lyngen", "Nordreisa", "Skjervøy", "Storfjord"}

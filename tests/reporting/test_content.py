@@ -6,11 +6,7 @@ from decimal import Decimal
 import pytest
 
 from collaborations.economy.models import HostAgreementParticipant
-from collaborations.portfolio.services import (
-    measure_post_status_update,
-    measure_set_participants,
-    measure_update,
-)
+from collaborations.portfolio.services import measure_post_status_update, measure_set_participants, measure_update
 from reporting.content import build_content
 from reporting.pdf import content_html
 from tests.reporting.helpers import (

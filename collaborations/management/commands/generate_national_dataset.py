@@ -42,23 +42,8 @@ from collaborations.access.models import (
 from collaborations.access.roles import GROUP_NAMES, MUNICIPAL_ROLES, ROLE_GRANTS
 from collaborations.economy.models import CostKey, HostAgreement, HostAgreementParticipant
 from collaborations.meetings.models import Meeting
-from collaborations.portfolio.models import (
-    Measure,
-    Participation,
-    PlanPeriod,
-    StatusUpdate,
-    Strategy,
-)
-from collaborations.registry.models import (
-    Body,
-    Collaboration,
-    County,
-    Membership,
-    Municipality,
-    Network,
-    Person,
-    PopulationFigure,
-)
+from collaborations.portfolio.models import Measure, Participation, PlanPeriod, StatusUpdate, Strategy
+from collaborations.registry import models as registry
 
 SLUG_PREFIX = "nasjonal-"
 USER_PREFIX = "nasjonal-"
@@ -104,7 +89,7 @@ class Command(BaseCommand):
         parser.add_argument("--today", type=str, default="", help="Dagens dato (åååå-mm-dd), for gjentakbare data.")
 
     def handle(self, *args, scale: float, seed: int, today: str, **options):
-        if Collaboration.objects.filter(slug__startswith=SLUG_PREFIX).exists():
+        if registry.Collaboration.objects.filter(slug__startswith=SLUG_PREFIX).exists():
             raise CommandError("Datasettet finnes allerede (samarbeid med adresse som begynner med «nasjonal-»).")
         self.rng = random.Random(seed)
         self.today = dt.date.fromisoformat(today) if today else timezone.localdate()
@@ -144,20 +129,20 @@ class Command(BaseCommand):
 
         # 1. Counties and municipalities, with population figures (a few missing for the newest year).
         n_counties = min(len(COUNTIES), max(1, n_municipalities // 20))
-        counties = [County.objects.get_or_create(number=no, name=name, valid_from=None)[0]
+        counties = [registry.County.objects.get_or_create(number=no, name=name, valid_from=None)[0]
                     for no, name in COUNTIES[:n_counties]]
         names = [a + b for a in FIRST for b in SECOND]
         rng.shuffle(names)
         municipalities = []
         for i in range(n_municipalities):
             county = counties[i % len(counties)]
-            municipalities.append(Municipality(
+            municipalities.append(registry.Municipality(
                 number=f"{int(county.number) % 100:02d}{(i // len(counties)) + 60:02d}"[-4:], name=names[i % len(names)]
                 + ("" if i < len(names) else f" {i // len(names) + 1}"), county=county,
                 sami_name=(names[i % len(names)] + "gieddi") if rng.random() < 0.05 else "",
                 valid_from=dt.date(2024, 1, 1)))
-        municipalities = self.bulk(Municipality, municipalities)
-        by_county: dict[int, list[Municipality]] = {}
+        municipalities = self.bulk(registry.Municipality, municipalities)
+        by_county: dict[int, list[registry.Municipality]] = {}
         for m in municipalities:
             by_county.setdefault(m.county_id, []).append(m)
         population = {m.pk: rng.randint(400, 40_000) for m in municipalities}
@@ -166,18 +151,18 @@ class Command(BaseCommand):
             for year in (self.today.year - 2, self.today.year - 1, self.today.year):
                 if year == self.today.year and rng.random() < 0.01:
                     continue
-                figures.append(PopulationFigure(municipality=m, year=year, source="SSB tabell 07459 (generert)",
+                figures.append(registry.PopulationFigure(municipality=m, year=year, source="SSB tabell 07459 (generert)",
                                                 population=population[m.pk] + rng.randint(-200, 200)))
-        self.bulk(PopulationFigure, figures)
+        self.bulk(registry.PopulationFigure, figures)
 
         # 2. Collaborations: county-wide, regional councils inside them, host collaborations inside those.
-        collaborations: list[Collaboration] = []
-        members: dict[int, list[Municipality]] = {}
-        county_wide = [Collaboration(name=f"Digitaliseringssamarbeid {c.name} (generert)", short_name=c.name,
-                                     slug=f"{SLUG_PREFIX}fylke-{c.number}", kind=Collaboration.Kind.COUNTY_WIDE,
+        collaborations: list[registry.Collaboration] = []
+        members: dict[int, list[registry.Municipality]] = {}
+        county_wide = [registry.Collaboration(name=f"Digitaliseringssamarbeid {c.name} (generert)", short_name=c.name,
+                                     slug=f"{SLUG_PREFIX}fylke-{c.number}", kind=registry.Collaboration.Kind.COUNTY_WIDE,
                                      established_on=dt.date(2019, 1, 1))
                        for c in counties if by_county.get(c.pk)][:max(1, n_collaborations // 20)]
-        county_wide = self.bulk(Collaboration, county_wide)
+        county_wide = self.bulk(registry.Collaboration, county_wide)
         county_of = {}
         for cw, c in zip(county_wide, [c for c in counties if by_county.get(c.pk)], strict=False):
             members[cw.pk] = by_county[c.pk]
@@ -186,40 +171,40 @@ class Command(BaseCommand):
         regional = []
         for i in range(max(1, rest * 2 // 3)):
             parent = county_wide[i % len(county_wide)]
-            regional.append(Collaboration(name=f"Regionråd {i + 1} {parent.short_name} (generert)",
+            regional.append(registry.Collaboration(name=f"Regionråd {i + 1} {parent.short_name} (generert)",
                                           short_name=f"Region {i + 1}", slug=f"{SLUG_PREFIX}region-{i + 1}",
-                                          kind=Collaboration.Kind.REGIONAL_COUNCIL, parent=parent,
+                                          kind=registry.Collaboration.Kind.REGIONAL_COUNCIL, parent=parent,
                                           established_on=dt.date(2010 + i % 12, 1, 1)))
-        regional = self.bulk(Collaboration, regional)
+        regional = self.bulk(registry.Collaboration, regional)
         for r in regional:
             pool = by_county[county_of[r.parent_id]]
             members[r.pk] = rng.sample(pool, min(len(pool), rng.randint(4, 8)))
-        kinds = [Collaboration.Kind.HOST, Collaboration.Kind.IKS, Collaboration.Kind.JOINT_TASK,
-                 Collaboration.Kind.FRAMEWORK]
+        kinds = [registry.Collaboration.Kind.HOST, registry.Collaboration.Kind.IKS, registry.Collaboration.Kind.JOINT_TASK,
+                 registry.Collaboration.Kind.FRAMEWORK]
         others = []
         for i in range(rest - len(regional)):
             parent = regional[i % len(regional)]
-            others.append(Collaboration(name=f"{rng.choice(SERVICES)}samarbeid {i + 1} (generert)",
+            others.append(registry.Collaboration(name=f"{rng.choice(SERVICES)}samarbeid {i + 1} (generert)",
                                         slug=f"{SLUG_PREFIX}samarbeid-{i + 1}", kind=kinds[i % len(kinds)],
                                         parent=parent if i % 2 == 0 else None))
-        others = self.bulk(Collaboration, others)
+        others = self.bulk(registry.Collaboration, others)
         for i, o in enumerate(others):
             pool = members[regional[i % len(regional)].pk]
             members[o.pk] = rng.sample(pool, min(len(pool), rng.randint(2, 6)))
         collaborations = county_wide + regional + others
-        self.bulk(Membership, [Membership(collaboration=c, municipality=m, joined_on=dt.date(2018, 1, 1))
+        self.bulk(registry.Membership, [registry.Membership(collaboration=c, municipality=m, joined_on=dt.date(2018, 1, 1))
                                for c in collaborations for m in members[c.pk]])
 
         # 3. Bodies and meetings (the regional council meets four times a year).
         bodies = []
         for c in collaborations:
-            bodies.append(Body(collaboration=c, kind=Body.Kind.REGIONAL_COUNCIL, name=f"Regionrådet i {c.short_name or c.slug}",
+            bodies.append(registry.Body(collaboration=c, kind=registry.Body.Kind.REGIONAL_COUNCIL, name=f"Regionrådet i {c.short_name or c.slug}",
                                receives_annual_report=True))
-            bodies.append(Body(collaboration=c, kind=Body.Kind.CHIEF_EXECUTIVES, name=f"Kommunedirektørutvalget i {c.slug}"))
-        bodies = self.bulk(Body, bodies)
+            bodies.append(registry.Body(collaboration=c, kind=registry.Body.Kind.CHIEF_EXECUTIVES, name=f"Kommunedirektørutvalget i {c.slug}"))
+        bodies = self.bulk(registry.Body, bodies)
         meetings = []
         for b in bodies:
-            if b.kind != Body.Kind.REGIONAL_COUNCIL:
+            if b.kind != registry.Body.Kind.REGIONAL_COUNCIL:
                 continue
             for k in range(8):
                 day = self.today - dt.timedelta(days=45 * k + rng.randint(1, 30))
@@ -251,12 +236,12 @@ class Command(BaseCommand):
         keys_of: dict[int, list[CostKey]] = {}
         for k in keys:
             keys_of.setdefault(k.collaboration_id, []).append(k)
-        people = self.bulk(Person, [Person(name=f"Koordinator {i + 1}", municipality=rng.choice(members[c.pk]))
+        people = self.bulk(registry.Person, [registry.Person(name=f"Koordinator {i + 1}", municipality=rng.choice(members[c.pk]))
                                     for i, c in enumerate(collaborations)])
-        networks = self.bulk(Network, [Network(collaboration=c, name=f"Fagnettverk {rng.choice(SERVICES).lower()}",
+        networks = self.bulk(registry.Network, [registry.Network(collaboration=c, name=f"Fagnettverk {rng.choice(SERVICES).lower()}",
                                                coordinator=people[i], meeting_rhythm="Fire ganger i året")
                                        for i, c in enumerate(collaborations)])
-        through = Network.member_municipalities.through
+        through = registry.Network.member_municipalities.through
         self.bulk(through, [through(network_id=n.pk, municipality_id=m.pk) for n in networks
                             for m in members[n.collaboration_id]])
 
@@ -295,7 +280,7 @@ class Command(BaseCommand):
 
     def _measures(self, collaborations, members, strategies_of, keys_of, networks, n_measures, n_updates) -> None:
         rng = self.rng
-        weights = [3 if c.kind == Collaboration.Kind.REGIONAL_COUNCIL else 1 for c in collaborations]
+        weights = [3 if c.kind == registry.Collaboration.Kind.REGIONAL_COUNCIL else 1 for c in collaborations]
         owners = rng.choices(collaborations, weights=weights, k=n_measures)
         network_of = {n.collaboration_id: n for n in networks}
         start = self.today - dt.timedelta(days=4 * 365)
@@ -438,7 +423,7 @@ class Command(BaseCommand):
         self.bulk(RoleAssignment, roles)
         for n, p in zip(networks, people, strict=True):
             p.user = users[f"{USER_PREFIX}koordinator-{n.pk}"]
-        Person.objects.bulk_update(people, ["user"], batch_size=BATCH)
+        registry.Person.objects.bulk_update(people, ["user"], batch_size=BATCH)
 
         # Guardian rows exactly as access.roles grants them: every codename comes from ROLE_GRANTS.
         collab_user = []

@@ -32,18 +32,7 @@ from collaborations.economy.models import CostKey, HostAgreement, HostAgreementP
 from collaborations.meetings.models import Meeting, MeetingCase, Subproject
 from collaborations.portfolio.models import Measure, PlanPeriod, StatusUpdate, Strategy
 from collaborations.portfolio.services import measure_create, measure_post_status_update
-from collaborations.registry.models import (
-    Body,
-    BodyMember,
-    Collaboration,
-    County,
-    Membership,
-    Municipality,
-    Network,
-    OutsidePartner,
-    Person,
-    PopulationFigure,
-)
+from collaborations.registry import models as registry
 
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 # Parents before children: Indre Namdal and Fosen nest inside Trøndelag.
@@ -81,7 +70,7 @@ class Command(BaseCommand):
         parser.add_argument("--fixtures", default=str(FIXTURE_DIR), help="Mappe med demodata (JSON).")
 
     def handle(self, *args, **options):
-        if options["if_empty"] and Collaboration.objects.exists():
+        if options["if_empty"] and registry.Collaboration.objects.exists():
             self.stdout.write("Databasen har allerede samarbeid; demodata lastes ikke (--if-empty).")
             return
         with_users = not options["no_users"]
@@ -124,7 +113,7 @@ class DemoLoader:
     def summary(self) -> str:
         User = get_user_model()
         return (
-            f"Demodata: {Municipality.objects.count()} kommuner, {Collaboration.objects.count()} samarbeid, "
+            f"Demodata: {registry.Municipality.objects.count()} kommuner, {registry.Collaboration.objects.count()} samarbeid, "
             f"{Strategy.objects.count()} strategier, {Measure.objects.count()} tiltak, "
             f"{StatusUpdate.objects.count()} statusoppdateringer, {User.objects.count()} brukere. "
             f"Nye i denne kjøringen: {self.created['measures']} tiltak, {self.created['status_updates']} "
@@ -133,24 +122,24 @@ class DemoLoader:
 
     # ---- municipalities ------------------------------------------------------
 
-    def municipality(self, number: str) -> Municipality:
+    def municipality(self, number: str) -> registry.Municipality:
         return self._municipalities[number]
 
     def load_municipalities(self, data: dict) -> None:
         counties = {}
         for c in data["counties"]:
-            counties[c["number"]], _ = County.objects.get_or_create(
+            counties[c["number"]], _ = registry.County.objects.get_or_create(
                 number=c["number"], valid_from=_date(c["valid_from"]),
                 defaults={"name": c["name"], "valid_to": _date(c["valid_to"])})
-        self._municipalities: dict[str, Municipality] = {}
+        self._municipalities: dict[str, registry.Municipality] = {}
         for m in data["municipalities"]:
-            obj, _ = Municipality.objects.get_or_create(
+            obj, _ = registry.Municipality.objects.get_or_create(
                 number=m["number"], valid_from=_date(m["valid_from"]),
                 defaults={"name": m["name"], "sami_name": m["sami_name"], "kven_name": m["kven_name"],
                           "county": counties[m["county"]], "valid_to": _date(m["valid_to"])})
             self._municipalities[m["number"]] = obj
             for p in m["population"]:
-                PopulationFigure.objects.get_or_create(
+                registry.PopulationFigure.objects.get_or_create(
                     municipality=obj, year=p["year"],
                     defaults={"population": p["population"], "source": p["source"],
                               "is_approximate": p["is_approximate"], "note": p["note"][:300]})
@@ -164,14 +153,14 @@ class DemoLoader:
 
     # ---- collaboration structure ---------------------------------------------
 
-    def load_structure(self, block: dict) -> Collaboration:
+    def load_structure(self, block: dict) -> registry.Collaboration:
         c = block["collaboration"]
-        parent = Collaboration.objects.get(slug=c["parent"]) if c["parent"] else None
-        collaboration, _ = Collaboration.objects.get_or_create(slug=c["slug"], defaults={
+        parent = registry.Collaboration.objects.get(slug=c["parent"]) if c["parent"] else None
+        collaboration, _ = registry.Collaboration.objects.get_or_create(slug=c["slug"], defaults={
             "name": c["name"], "short_name": c["short_name"], "kind": c["kind"], "parent": parent,
             "description": c["description"], "established_on": _date(c["established_on"]), "source": c["source"]})
         for m in block["members"]:
-            Membership.objects.get_or_create(
+            registry.Membership.objects.get_or_create(
                 collaboration=collaboration, municipality=self.municipality(m["municipality"]),
                 joined_on=_date(m["joined_on"]),
                 defaults={"left_on": _date(m.get("left_on")), "is_original_member": m["is_original_member"],
@@ -180,14 +169,14 @@ class DemoLoader:
             self._person(p)
         for p in block["partners"]:
             municipality = self.municipality(p["municipality"]) if p.get("municipality") else None
-            OutsidePartner.objects.get_or_create(name=p["name"], defaults={"kind": p["kind"],
+            registry.OutsidePartner.objects.get_or_create(name=p["name"], defaults={"kind": p["kind"],
                                                                            "municipality": municipality})
         for b in block["bodies"]:
-            body, _ = Body.objects.get_or_create(collaboration=collaboration, name=b["name"], defaults={
+            body, _ = registry.Body.objects.get_or_create(collaboration=collaboration, name=b["name"], defaults={
                 "kind": b["kind"], "mandate": b["mandate"], "receives_annual_report": b["receives_annual_report"],
                 "municipality": self.municipality(b["municipality"]) if b.get("municipality") else None})
             for member in b["members"]:
-                BodyMember.objects.get_or_create(body=body, person=self._person_by_key(block, member["person"]),
+                registry.BodyMember.objects.get_or_create(body=body, person=self._person_by_key(block, member["person"]),
                                                  role=member["role"])
         for k in block["cost_keys"]:
             CostKey.objects.get_or_create(collaboration=collaboration, name=k["name"], defaults={
@@ -195,11 +184,11 @@ class DemoLoader:
                 "population_share_percent": Decimal(k["population_share_percent"]),
                 "population_year": k["population_year"], "description": k["description"]})
         for n in block["networks"]:
-            network, _ = Network.objects.get_or_create(collaboration=collaboration, name=n["name"], defaults={
+            network, _ = registry.Network.objects.get_or_create(collaboration=collaboration, name=n["name"], defaults={
                 "coordinator": self._person_by_key(block, n["coordinator"]) if n["coordinator"] else None,
                 "meeting_rhythm": n["meeting_rhythm"], "description": n["description"]})
             network.member_municipalities.set([self.municipality(x) for x in n["members"]])
-            network.outside_members.set(OutsidePartner.objects.filter(name__in=n.get("outside_members", [])))
+            network.outside_members.set(registry.OutsidePartner.objects.filter(name__in=n.get("outside_members", [])))
         recorded_at = _moment(block["measures_recorded_at"])
         for a in block["host_agreements"]:
             self._host_agreement(collaboration, a, recorded_at)
@@ -212,18 +201,18 @@ class DemoLoader:
                                              defaults={"name": s["name"], "parent": parent_sp})
         return collaboration
 
-    def _person(self, p: dict) -> Person:
-        person = Person.objects.filter(name=p["name"]).first()
+    def _person(self, p: dict) -> registry.Person:
+        person = registry.Person.objects.filter(name=p["name"]).first()
         if person is None:
-            person = Person.objects.create(
+            person = registry.Person.objects.create(
                 name=p["name"], title=p.get("title", ""), organisation=p.get("organisation", ""),
                 municipality=self.municipality(p["municipality"]) if p.get("municipality") else None)
         return person
 
-    def _person_by_key(self, block: dict, key: str) -> Person:
+    def _person_by_key(self, block: dict, key: str) -> registry.Person:
         return self._person(next(p for p in block["people"] if p["key"] == key))
 
-    def _host_agreement(self, collaboration: Collaboration, a: dict, recorded_at: dt.datetime) -> None:
+    def _host_agreement(self, collaboration: registry.Collaboration, a: dict, recorded_at: dt.datetime) -> None:
         agreement = HostAgreement.objects.filter(collaboration=collaboration, service=a["service"]).first()
         if agreement is None:
             agreement = HostAgreement(
@@ -246,9 +235,9 @@ class DemoLoader:
                 participant._history_date = recorded_at
                 participant.save()
 
-    def _plan(self, collaboration: Collaboration, block: dict) -> None:
+    def _plan(self, collaboration: registry.Collaboration, block: dict) -> None:
         p = block["plan"]
-        adopted_by = Body.objects.get(collaboration=collaboration, name=p["adopted_by"]) if p["adopted_by"] else None
+        adopted_by = registry.Body.objects.get(collaboration=collaboration, name=p["adopted_by"]) if p["adopted_by"] else None
         plan, _ = PlanPeriod.objects.get_or_create(
             collaboration=collaboration, start_year=p["start_year"], title=p["title"],
             defaults={"end_year": p["end_year"], "adopted_on": _date(p["adopted_on"]), "adopted_by": adopted_by,
@@ -275,7 +264,7 @@ class DemoLoader:
                 self.created["users"] += 1
             self.users[u["username"]] = user
             if u.get("person"):
-                person = Person.objects.filter(name=u["person"]).first()
+                person = registry.Person.objects.filter(name=u["person"]).first()
                 if person and person.user_id is None:
                     person.user = user
                     person.save(update_fields=["user"])
@@ -287,21 +276,21 @@ class DemoLoader:
         if r["role"] in ("municipal_admin", "politician"):
             scope["municipality"] = self.municipality(r["municipality"])
         elif r["role"] == "secretariat":
-            scope["collaboration"] = Collaboration.objects.get(slug=r["collaboration"])
+            scope["collaboration"] = registry.Collaboration.objects.get(slug=r["collaboration"])
         else:
-            scope["network"] = Network.objects.get(collaboration__slug=r["collaboration"], name=r["network"])
+            scope["network"] = registry.Network.objects.get(collaboration__slug=r["collaboration"], name=r["network"])
         if not RoleAssignment.objects.filter(user=user, role=r["role"], **scope).exists():
             role_grant(acting_user=None, user=user, role=r["role"], reason="Demodata", **scope)
 
-    def _secretary(self, collaboration: Collaboration):
+    def _secretary(self, collaboration: registry.Collaboration):
         return self.users.get(f"sekretariat-{collaboration.slug.replace('-', '')}")
 
-    def _author(self, collaboration: Collaboration, key: str):
+    def _author(self, collaboration: registry.Collaboration, key: str):
         return self._secretary(collaboration) if key == "secretariat" else self.users.get(key)
 
     # ---- portfolio -----------------------------------------------------------
 
-    def load_portfolio(self, collaboration: Collaboration, block: dict) -> None:
+    def load_portfolio(self, collaboration: registry.Collaboration, block: dict) -> None:
         recorded_at = _moment(block["measures_recorded_at"])
         plan = collaboration.plans.order_by("-start_year").first()
         for position, m in enumerate(block["measures"], start=1):
@@ -335,7 +324,7 @@ class DemoLoader:
             "position": position,
         }
         participant_ids = [self.municipality(n).pk for n in m["participants"]]
-        partner_ids = list(OutsidePartner.objects.filter(name__in=m["partners"]).values_list("pk", flat=True))
+        partner_ids = list(registry.OutsidePartner.objects.filter(name__in=m["partners"]).values_list("pk", flat=True))
         measure = measure_create(acting_user=self._secretary(collaboration), reason="Importert fra kildedokumentet",
                                  participant_ids=participant_ids, partner_ids=partner_ids, recorded_at=recorded_at,
                                  **fields)
@@ -348,7 +337,7 @@ class DemoLoader:
         self.created["measures"] += 1
         return measure
 
-    def _status_update(self, collaboration: Collaboration, measure: Measure, u: dict) -> None:
+    def _status_update(self, collaboration: registry.Collaboration, measure: Measure, u: dict) -> None:
         municipality = self.municipality(u["municipality"]) if u["municipality"] else None
         reported_on = _date(u["reported_on"])
         if StatusUpdate.objects.filter(measure=measure, reported_on=reported_on, municipality=municipality).exists():
@@ -364,7 +353,7 @@ class DemoLoader:
 
     # ---- meetings ------------------------------------------------------------
 
-    def load_meetings(self, collaboration: Collaboration, block: dict) -> None:
+    def load_meetings(self, collaboration: registry.Collaboration, block: dict) -> None:
         for mt in block["meetings"]:
             body = collaboration.bodies.get(name=mt["body"])
             meeting, _ = Meeting.objects.get_or_create(body=body, held_on=_date(mt["held_on"]), title=mt["title"],

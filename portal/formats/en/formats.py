@@ -1,12 +1,2 @@
-# The portal writes dates the Norwegian way in every interface language; the
-# formats themselves are set once, in collaborations.common.dates.
-from collaborations.common.dates import (  # noqa: F401
-    DATE_FORMAT,
-    DATE_INPUT_FORMATS,
-    DATETIME_FORMAT,
-    TIME_FORMAT,
-)
-
-SHORT_DATE_FORMAT = DATE_FORMAT
-SHORT_DATETIME_FORMAT = DATETIME_FORMAT
-DATETIME_INPUT_FORMATS = ["%d.%m.%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+# English pages write dates the Norwegian way too.
+from portal.formats.nb.formats import *  # noqa: F401,F403

@@ -1,11 +1,6 @@
 # The portal writes dates the Norwegian way in every interface language; the
 # formats themselves are set once, in collaborations.common.dates.
-from collaborations.common.dates import (  # noqa: F401
-    DATE_FORMAT,
-    DATE_INPUT_FORMATS,
-    DATETIME_FORMAT,
-    TIME_FORMAT,
-)
+from collaborations.common.dates import DATE_FORMAT, DATE_INPUT_FORMATS, DATETIME_FORMAT, TIME_FORMAT  # noqa: F401
 
 SHORT_DATE_FORMAT = DATE_FORMAT
 SHORT_DATETIME_FORMAT = DATETIME_FORMAT
