@@ -215,6 +215,9 @@ CELERY_TASK_TIME_LIMIT = min(env.int("CELERY_TASK_TIME_LIMIT", default=900), CEL
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - max(1, min(60, CELERY_TASK_TIME_LIMIT // 5))
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
+    # Memberships that begin today or ended yesterday give or take access (daily 00:05).
+    "sync-membership-permissions": {"task": "collaborations.sync_membership_permissions",
+                                    "schedule": crontab(hour=0, minute=5)},
     # Reporting-round reminders, N days before each deadline and the day after (daily 06:00).
     "send-round-reminders": {"task": "collaborations.send_round_reminders",
                              "schedule": crontab(hour=6, minute=0)},

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from collaborations.access import policy
 from collaborations.access.audit import audit_record
 from collaborations.access.models import AuditEvent
+from collaborations.common.dates import norwegian_date
 from collaborations.common.errors import DomainError
 from collaborations.registry.models import Collaboration, Municipality
 from collaborations.registry.selectors import members_on
@@ -96,6 +97,9 @@ def report_request(*, acting_user, collaboration: Collaboration, report_type: st
                                        municipality=recipient, year=year, cutoff=cutoff,
                                        include_internal=include_internal, requested_by=acting_user)
         _enqueue(job.pk)
+    audit_record(AuditEvent.Kind.REPORTS_ORDERED, acting_user=acting_user, reason=str(batch),
+                 collaboration=collaboration, object_repr=str(batch),
+                 new={_("Rapporter"): str(len(recipients)), _("Skjæringsdato"): norwegian_date(cutoff)})
     return batch
 
 

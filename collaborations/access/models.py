@@ -167,6 +167,7 @@ class AuditEvent(models.Model):
         OBJECT_DELETED = "object_deleted", _("Slettet")
         ROUND_OPENED = "round_opened", _("Rapporteringsrunde åpnet")
         MEASURES_IMPORTED = "measures_imported", _("Tiltak importert")
+        REPORTS_ORDERED = "reports_ordered", _("Rapporter bestilt")
         REPORT_PUBLISHED = "report_published", _("Rapport publisert")
         REPORT_CORRECTED = "report_corrected", _("Rapport rettet")
         REPORT_DELETED = "report_deleted", _("Rapportutkast slettet")

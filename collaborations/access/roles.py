@@ -14,10 +14,12 @@ changes such a fact calls the narrow sync for what it touched.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
@@ -25,6 +27,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from ..common.errors import DomainError
 from ..portfolio.models import Measure
 from ..registry.models import Collaboration, Membership, Municipality
+from ..registry.selectors import memberships_on
 from .audit import audit_record
 from .models import (
     AuditEvent,
@@ -136,7 +139,7 @@ def role_revoke(*, acting_user, assignment: RoleAssignment, reason: str) -> Role
     """Take a role away: the permissions go at once; the row stays, marked revoked."""
     if not (reason or "").strip():
         raise DomainError({"reason": _("Skriv kort hvorfor rollen fjernes.")})
-    assignment = RoleAssignment.objects.select_for_update().select_related(
+    assignment = RoleAssignment.objects.select_for_update(of=("self",)).select_related(
         "user", "municipality", "collaboration", "network__collaboration").get(pk=assignment.pk)
     if assignment.revoked_at is not None:
         raise DomainError(_("Rollen er allerede fjernet."))
@@ -210,16 +213,18 @@ def _apply_staff(a: RoleAssignment, *, grant: bool) -> None:
             user.save(update_fields=["is_staff"])
 
 
-def _active_collaborations(municipality: Municipality):
-    ids = Membership.objects.filter(municipality=municipality, left_on__isnull=True).values("collaboration_id")
-    return Collaboration.objects.filter(pk__in=ids)
+def _active_collaborations(municipality: Municipality, day: dt.date | None = None):
+    """The collaborations the municipality is a member of on `day` (today)."""
+    return Collaboration.objects.filter(pk__in=memberships_on(day).filter(municipality=municipality)
+                                        .values("collaboration_id"))
 
 
 @transaction.atomic
-def permissions_sync_municipality(municipality: Municipality) -> None:
+def permissions_sync_municipality(municipality: Municipality, day: dt.date | None = None) -> None:
     """Recompute the object permissions of M's role groups from ROLE_GRANTS
-    and the facts: memberships, ownership and participation."""
-    collaborations = list(_active_collaborations(municipality))
+    and the facts: memberships in force on `day` (today), ownership and
+    participation."""
+    collaborations = list(_active_collaborations(municipality, day))
     groups = {role: municipality_group(municipality, role) for role in MUNICIPAL_ROLES}
     CollaborationGroupObjectPermission.objects.filter(group__in=groups.values()).delete()
     MeasureGroupObjectPermission.objects.filter(group__in=groups.values()).delete()
@@ -267,6 +272,18 @@ def permissions_sync_person(person) -> None:
     answer for get their permissions recomputed."""
     for measure in Measure.objects.filter(responsible=person).select_related("responsible", "owner_municipality"):
         permissions_sync_measure(measure)
+
+
+def permissions_sync_memberships_changing(day: dt.date) -> int:
+    """A membership that begins on `day` or ended the day before changes what
+    the municipality's administrators and politicians may see: recompute them
+    (the daily task `collaborations.sync_membership_permissions`)."""
+    ids = Membership.objects.filter(Q(joined_on=day) | Q(left_on=day - dt.timedelta(days=1))) \
+        .values("municipality_id")
+    municipalities = list(Municipality.objects.filter(pk__in=ids))
+    for municipality in municipalities:
+        permissions_sync_municipality(municipality, day)
+    return len(municipalities)
 
 
 @transaction.atomic

@@ -6,12 +6,13 @@ from django.db.models import Prefetch, QuerySet
 
 from ..access import policy
 from ..portfolio.models import Measure, Participation, StatusUpdate
-from ..registry.models import Collaboration, Membership
+from ..registry.models import Collaboration
+from ..registry.selectors import memberships_on
 
 
 def collaborations_with_members() -> QuerySet[Collaboration]:
     members = Prefetch("memberships", to_attr="active_memberships",
-                       queryset=Membership.objects.filter(left_on__isnull=True).select_related("municipality")
+                       queryset=memberships_on().select_related("municipality")
                        .order_by("municipality__name"))
     return Collaboration.objects.select_related("parent").prefetch_related(members).order_by("name")
 

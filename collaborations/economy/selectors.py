@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 from ..access import policy
 from ..portfolio.models import Measure, Participation
 from ..registry.models import Collaboration, Membership, Municipality
+from ..registry.selectors import memberships_on
 from .models import CostKey, HostAgreement, HostAgreementParticipant
 from .payments import Distribution, agreement_payable, distribute, measure_payable
 
@@ -59,7 +60,7 @@ def host_balance(user, collaboration: Collaboration) -> list[HostBalanceRow]:
     """For each member: the services it hosts and the positions (årsverk) placed
     there: the balanced host model made visible."""
     members = Municipality.objects.filter(
-        pk__in=Membership.objects.filter(collaboration=collaboration, left_on__isnull=True).values("municipality_id")
+        pk__in=memberships_on().filter(collaboration=collaboration).values("municipality_id")
     ).order_by("name")
     rows = {m.pk: HostBalanceRow(m) for m in members}
     for a in agreements(user, collaboration):

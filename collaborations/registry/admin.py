@@ -17,6 +17,7 @@ from ..common.errors import DomainError
 from ..common.forms import DateInput
 from . import models as registry
 from . import services
+from .selectors import memberships_on
 
 
 class PopulationFigureInline(ServiceInline):
@@ -178,7 +179,7 @@ class MembershipAddForm(ReasonForm):
         super().__init__(*args, **kwargs)
         self.fields["joined_on"].required = True
         self.fields["consenting"].queryset = registry.Municipality.objects.filter(
-            memberships__is_original_member=True, memberships__left_on__isnull=True).distinct().order_by("name")
+            pk__in=memberships_on().filter(is_original_member=True).values("municipality_id")).order_by("name")
 
 
 class MembershipEndForm(ReasonForm):

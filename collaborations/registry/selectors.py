@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..common.dates import active_on_q
@@ -17,10 +18,14 @@ def collaborations() -> QuerySet[Collaboration]:
     return Collaboration.objects.select_related("parent").order_by("name")
 
 
+def memberships_on(day: dt.date | None = None) -> QuerySet[Membership]:
+    """Memberships in force on `day` (today by default): joined by then, not yet left."""
+    return Membership.objects.filter(active_on_q(day or timezone.localdate(), "joined_on", "left_on"))
+
+
 def members_on(collaboration: Collaboration, day: dt.date) -> list[Municipality]:
     """The municipalities that are members of `collaboration` on `day`, by name."""
-    ids = Membership.objects.filter(active_on_q(day, "joined_on", "left_on"), collaboration=collaboration) \
-        .values("municipality_id")
+    ids = memberships_on(day).filter(collaboration=collaboration).values("municipality_id")
     return list(Municipality.objects.filter(pk__in=ids).order_by("name"))
 
 

@@ -177,3 +177,23 @@ def test_it_refuses_a_merger_into_itself_or_a_second_merger(senja):
     with pytest.raises(DomainError) as exc:
         municipality_merge(acting_user=None, reason="Stortingets vedtak om sammenslåing", predecessors=[old[0]], successor=other, on_date=D(2021, 1, 1))
     assert exc.value.messages == ["Lenvik er allerede slått sammen med en annen kommune."]
+
+
+def test_it_gives_and_takes_access_on_the_days_a_membership_begins_and_ends(world):
+    """An exit decided now for the end of the year keeps access until then;
+    the daily task takes it the day after, and gives it on a joining day."""
+    from collaborations.access import policy
+    from collaborations.access.policy import Action
+    from collaborations.access.roles import permissions_sync_memberships_changing
+    from collaborations.access.tasks import sync_membership_permissions
+
+    membership = world.collaboration.memberships.get(municipality=world.lyngen)
+    last_day = dt.date.today() + dt.timedelta(days=30)
+    membership_end(acting_user=world.secretariat, membership=membership, left_on=last_day, reason="Oppsagt")
+    admin = type(world.admin_lyngen).objects.get(pk=world.admin_lyngen.pk)
+    assert policy.allows(admin, Action.VIEW_INTERNAL, world.collaboration)  # still a member until then
+
+    assert permissions_sync_memberships_changing(last_day + dt.timedelta(days=1)) == 1
+    admin = type(world.admin_lyngen).objects.get(pk=world.admin_lyngen.pk)
+    assert not policy.allows(admin, Action.VIEW_INTERNAL, world.collaboration)
+    assert sync_membership_permissions.delay().get() == 0  # nothing begins or ends today
