@@ -35,6 +35,7 @@ urlpatterns = [
          name="dashboard_municipality"),
     path("samarbeid/<slug:slug>/vertskommuner/", dashboards.host_balance, name="dashboard_host_balance"),
     path("samarbeid/<slug:slug>/prioritering/", dashboards.priority_matrix, name="dashboard_priority"),
+    path("samarbeid/<slug:slug>/kostnader/", dashboards.costs, name="dashboard_costs"),
     path("samarbeid/<slug:slug>/tiltak/", dashboards.measure_list, name="collaboration_measures"),
     # -- access: the audit trail --
     path("samarbeid/<slug:slug>/revisjonsspor/", access.audit_trail, name="audit_trail"),

@@ -4,7 +4,7 @@ The report body (`content_html`) depends only on the content as of the
 cut-off, so two renders of the same content give the same HTML; the document
 around it (`document_html`) adds the cover's order details (job number,
 who ordered it, when). WeasyPrint turns the document into PDF/A-2a: tagged,
-with embedded fonts from Debian's font packages, language nb and metadata.
+with the fonts vendored in static/fonts embedded, language nb and metadata.
 """
 
 from __future__ import annotations
@@ -55,9 +55,11 @@ def document_html(content: ReportContent, body: str, *, job=None) -> str:
 def html_to_pdf(html: str) -> tuple[bytes, int]:
     """WeasyPrint alone: the final HTML to PDF/A-2a bytes and the page count."""
     from weasyprint import CSS, HTML  # imported late: heavy, and only workers need it
+    from weasyprint.text.fonts import FontConfiguration
 
+    fonts = FontConfiguration()  # the @font-face fonts vendored in static/fonts, never the host's
     document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(
-        stylesheets=[CSS(filename=str(STYLESHEET))])
+        stylesheets=[CSS(filename=str(STYLESHEET), font_config=fonts)], font_config=fonts)
     pdf = document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
     return pdf, len(document.pages)
 

@@ -215,7 +215,8 @@ def user_municipality_ids(user, role: Role = Role.MUNICIPAL_ADMIN) -> set[int]:
     """The municipalities for which `user` holds `role` now."""
     if not _authenticated(user):
         return set()
-    return set(RoleAssignment.objects.active().filter(user=user, role=role).values_list("municipality_id", flat=True))
+    return set(_memo(("municipalities", user.pk, role), lambda: frozenset(
+        RoleAssignment.objects.active().filter(user=user, role=role).values_list("municipality_id", flat=True))))
 
 
 def managed_rows(user, queryset: QuerySet) -> QuerySet:
@@ -472,13 +473,22 @@ def visible_documents(user, measure: Measure, queryset=None):
 
 
 def reportable_municipality_ids(user, measure: Measure) -> set[int]:
-    """The participating municipalities whose part this user may report."""
+    """The participating municipalities whose part this user may report:
+    their own municipality's (administrators of a participant), or any
+    participant's on its behalf (the secretariat of the collaboration). An
+    owner or coordinator reports the overall status, not other members' parts."""
     participants = set(measure.participations.values_list("municipality_id", flat=True))
-    if allows(user, Action.EDIT, measure):
+    if allows(user, Action.MANAGE, measure):
         return participants
     if not allows(user, Action.REPORT_PART, measure):
         return set()
     return participants & user_municipality_ids(user)
+
+
+def reports_on_behalf(user, municipality_id: int) -> bool:
+    """Whether a part this user registers for `municipality_id` is registered
+    on the municipality's behalf (the user is not one of its administrators)."""
+    return municipality_id not in user_municipality_ids(user)
 
 
 def visibility_scope(user, collaboration: Collaboration) -> str:

@@ -25,7 +25,7 @@ from ..common.dates import end_of, norwegian_date, start_of
 from ..meetings.models import Meeting
 from ..portfolio.history import portfolio_as_of
 from ..portfolio.models import CLOSED_PHASES, Measure, Participation, Phase, StatusUpdate, Strategy, TrafficLight
-from ..portfolio.selectors import is_stale, stale_before, stale_q
+from ..portfolio.selectors import attach_parts, is_stale, stale_before, stale_q
 from ..registry.models import Body, Collaboration, Municipality, Network, Visibility
 from ..rounds.models import ReportingRound
 
@@ -369,8 +369,9 @@ def with_last_update(qs: QuerySet[Measure]) -> QuerySet[Measure]:
 
 
 def strategy_measures(user, collaboration: Collaboration, strategy: Strategy) -> list[Measure]:
-    return list(with_last_update(collaboration_measures(user, collaboration).filter(strategy=strategy))
-                .select_related("owner_municipality", "responsible").order_by("position", "title"))
+    """The strategy's measures with their last overall update and the spread of their parts."""
+    return attach_parts(list(with_last_update(collaboration_measures(user, collaboration).filter(strategy=strategy))
+                             .select_related("owner_municipality", "responsible").order_by("position", "title")))
 
 
 def light_counts(measures: list[Measure]) -> list[tuple[str, str, int]]:
@@ -379,11 +380,12 @@ def light_counts(measures: list[Measure]) -> list[tuple[str, str, int]]:
 
 
 def municipality_measures(user, collaboration: Collaboration, municipality: Municipality) -> list[Measure]:
-    """Measures the municipality takes part in or owns, with `.takes_part` and `.owns`."""
+    """Measures the municipality takes part in or owns, with `.takes_part`,
+    the municipality's own part (`.own_part`) and the spread of all parts (`.parts`)."""
     qs = collaboration_measures(user, collaboration).annotate(takes_part=participates_in(municipality.pk)) \
         .filter(Q(takes_part=True) | Q(owner_municipality=municipality))
-    return list(with_last_update(qs).select_related("strategy", "owner_municipality")
-                .order_by("strategy__number", "position", "title"))
+    return attach_parts(list(with_last_update(qs).select_related("strategy", "owner_municipality")
+                             .order_by("strategy__number", "position", "title")), municipality)
 
 
 def municipality_networks(user, collaboration: Collaboration, municipality: Municipality) -> list[Network]:

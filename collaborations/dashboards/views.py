@@ -113,7 +113,7 @@ def municipality_page(request: HttpRequest, slug: str, number: str) -> HttpRespo
         if municipality is None:
             raise Http404(_("Kommunen er ikke med i samarbeidet."))
         user = request.user
-        year = Moment.current().today.year
+        year, years = _year(request)
         distribution = economy.distribution(user, collaboration, year)
         measures = dashboards.municipality_measures(user, collaboration, municipality)
         return {
@@ -126,9 +126,26 @@ def municipality_page(request: HttpRequest, slug: str, number: str) -> HttpRespo
             "payments_total": distribution.total_ore(municipality.pk),
             "payments_incomplete": distribution.incomplete_for(municipality.pk),
             "networks": dashboards.municipality_networks(user, collaboration, municipality),
-            "year": str(year),
+            "year": year, "years": years,
         }
     return _dashboard(request, slug, "collaborations/dashboards/municipality.html", build)
+
+
+def _year(request: HttpRequest) -> tuple[int, list[int]]:
+    """The year a page's costs are for (?år=2025; this year by default) and the years to choose from."""
+    this_year = Moment.current().today.year
+    years = list(range(this_year + 1, this_year - 6, -1))
+    chosen = request.GET.get("år", "")
+    return (int(chosen) if chosen.isdigit() and int(chosen) in years else this_year), years
+
+
+def costs(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every member's share of every agreement and measure that costs money in a year."""
+    def build(collaboration: Collaboration) -> dict:
+        year, years = _year(request)
+        distribution = economy.distribution(request.user, collaboration, year)
+        return {"year": year, "years": years, "table": economy.distribution_table(collaboration, distribution)}
+    return _dashboard(request, slug, "collaborations/dashboards/costs.html", build)
 
 
 def host_balance(request: HttpRequest, slug: str) -> HttpResponse:

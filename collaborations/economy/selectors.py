@@ -91,3 +91,44 @@ def distribution(user, collaboration: Collaboration, year: int) -> Distribution:
     keys = CostKey.objects.in_bulk({p.cost_key_id for p in payables if p is not None})
     return distribute(payables, year=year, cost_keys=keys, memberships=memberships_by_municipality(collaboration),
                       municipality_numbers=numbers)
+
+
+@dataclass
+class DistributionRow:
+    municipality: Municipality
+    shares: list[int | None]        # øre per allocation, in the table's column order; None: does not pay
+    total_ore: int
+
+
+@dataclass
+class DistributionTable:
+    """A year's distribution as a council member reads it: one row per
+    payer, one column per agreement or measure, totals both ways."""
+
+    distribution: Distribution
+    rows: list[DistributionRow]
+
+    @property
+    def columns(self):
+        return self.distribution.allocations
+
+    @property
+    def column_totals_ore(self) -> list[int]:
+        return [sum((a.shares or {}).values()) for a in self.distribution.allocations]
+
+    @property
+    def total_ore(self) -> int:
+        return sum(r.total_ore for r in self.rows)
+
+
+def distribution_table(collaboration: Collaboration, distribution: Distribution) -> DistributionTable:
+    """Members first (every current member, also those who pay nothing this
+    year), then other payers, by name."""
+    payer_ids = distribution.payer_ids
+    members = set(memberships_on().filter(collaboration=collaboration).values_list("municipality_id", flat=True))
+    municipalities = Municipality.objects.filter(pk__in=payer_ids | members).order_by("name")
+    rows = []
+    for m in sorted(municipalities, key=lambda m: (m.pk not in members, m.name)):
+        shares = [(a.shares or {}).get(m.pk) if m.pk in a.payer_ids else None for a in distribution.allocations]
+        rows.append(DistributionRow(municipality=m, shares=shares, total_ore=distribution.total_ore(m.pk)))
+    return DistributionTable(distribution=distribution, rows=rows)

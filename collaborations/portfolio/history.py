@@ -13,6 +13,10 @@ from .models import Measure, Participation, StatusUpdate, Strategy
 
 # Never shown in a diff: bookkeeping, not content.
 HIDDEN_FIELDS = {"position", "version", "last_status_at"}
+# What a municipality's part says, compared with its previous part; long texts read "endret".
+PART_FIELDS = ["phase", "traffic_light", "light_reason", "status_text", "follow_up_text", "follow_up_responsible",
+               "follow_up_due"]
+PART_TEXTS = {"light_reason", "status_text", "follow_up_text"}
 
 
 @dataclass
@@ -75,6 +79,7 @@ class TimelineEntry:
     changes: list[tuple[str, str, str]] = field(default_factory=list)
     update: StatusUpdate | None = None
     municipality: str = ""
+    on_behalf: bool = False
 
 
 def measure_timeline(measure: Measure, updates: list[StatusUpdate]) -> list[TimelineEntry]:
@@ -96,10 +101,17 @@ def measure_timeline(measure: Measure, updates: list[StatusUpdate]) -> list[Time
             pending.append((record, "change", field_changes(previous, record, model=Measure, exclude=HIDDEN_FIELDS,
                                                             labels=labels)))
         previous = record
-    for u in updates:
+    previous_part: dict[int, StatusUpdate] = {}
+    for u in sorted(updates, key=lambda u: (u.created_at, u.pk)):
         entry = TimelineEntry(when=u.created_at, kind="part" if u.municipality_id else "status", who=who(u.author),
-                              reason=u.reason, update=u, municipality=str(u.municipality or ""))
-        if u.municipality_id is None:
+                              reason=u.reason, update=u, municipality=str(u.municipality or ""),
+                              on_behalf=u.on_behalf)
+        if u.municipality_id is not None:
+            before = previous_part.get(u.municipality_id)
+            if before is not None:
+                entry.changes = field_changes(before, u, model=StatusUpdate, fields=PART_FIELDS, summarise=PART_TEXTS)
+            previous_part[u.municipality_id] = u
+        else:
             for i, (record, kind, changes) in enumerate(pending):
                 close = abs((u.created_at - record.history_date).total_seconds()) <= 5
                 if kind == "change" and close and record.history_user_id == u.author_id:

@@ -283,7 +283,12 @@ class StatusUpdate(models.Model):
     """A dated status update: who, when, what changed and why.
 
     `municipality` empty: the measure's overall status (owner or secretariat).
-    `municipality` set: that participant's own part of a shared measure.
+    It is the measure's status: it sets phase, light and "last updated", and a
+    reporting round counts the measure as reported.
+    `municipality` set: that participant's own part of a shared measure. It
+    is the municipality's report on its part, shown beside the overall status;
+    it never changes the measure's status or "last updated", and in a round it
+    counts as that municipality having reported, not the measure.
     Status updates are never edited; a correction is a new update.
     """
 
@@ -303,6 +308,9 @@ class StatusUpdate(models.Model):
     follow_up_responsible = models.CharField(_("oppfølging: hvem"), max_length=200, blank=True)
     follow_up_due = models.DateField(_("oppfølging: frist"), null=True, blank=True)
     reason = models.CharField(_("kommentar"), max_length=500, blank=True)
+    on_behalf = models.BooleanField(
+        _("registrert på vegne av kommunen"), default=False,
+        help_text=_("Sekretariatet registrerte delen for en kommune, for eksempel etter en telefonsamtale."))
 
     class Meta:
         verbose_name = _("statusoppdatering")

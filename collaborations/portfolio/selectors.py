@@ -6,6 +6,7 @@ number of measures, status updates or history rows."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from ..access import policy
 from ..registry.models import Collaboration, Municipality
@@ -109,6 +111,7 @@ class Part:
     participation: Participation
     latest: StatusUpdate | None
     may_report: bool
+    on_behalf: bool = False     # the user would report it on the municipality's behalf
 
 
 def measure_updates(measure: Measure) -> list[StatusUpdate]:
@@ -116,15 +119,19 @@ def measure_updates(measure: Measure) -> list[StatusUpdate]:
     return list(measure.status_updates.select_related("author", "municipality").order_by("-created_at", "-id"))
 
 
-def measure_parts(measure: Measure, updates: list[StatusUpdate], reportable_ids: set[int]) -> list[Part]:
+def measure_parts(measure: Measure, updates: list[StatusUpdate], reportable_ids: set[int],
+                  own_ids: set[int] = frozenset()) -> list[Part]:
     """Each participant's newest own report, side by side. `updates` is the
-    measure's status updates, newest first (already fetched for the timeline)."""
+    measure's status updates, newest first (already fetched for the timeline);
+    `own_ids` the municipalities the user administers (others are reported
+    on their behalf)."""
     latest: dict[int, StatusUpdate] = {}
     for u in updates:
         if u.municipality_id is not None and u.municipality_id not in latest:
             latest[u.municipality_id] = u
     with_participants(measure)
-    return [Part(participation=p, latest=latest.get(p.municipality_id), may_report=p.municipality_id in reportable_ids)
+    return [Part(participation=p, latest=latest.get(p.municipality_id), may_report=p.municipality_id in reportable_ids,
+                 on_behalf=p.municipality_id not in own_ids)
             for p in measure.participations.all()]
 
 
@@ -134,6 +141,70 @@ def with_participants(measure: Measure) -> Measure:
     prefetch_related_objects([measure], Prefetch(
         "participations", queryset=Participation.objects.select_related("municipality").order_by("municipality__name")))
     return measure
+
+
+@dataclass
+class PartsSummary:
+    """How the participants of a shared measure report their own parts: the
+    spread a single overall light would hide ("4 i rute, 1 risiko, 1 ikke i
+    rute, 1 har ikke rapportert")."""
+
+    lights: dict[str, int]
+    not_reported: int
+
+    @property
+    def reported(self) -> int:
+        return sum(self.lights.values())
+
+    @property
+    def rows(self) -> list[tuple[str, str, int]]:
+        """(light, label, count) for the lights that occur, worst first."""
+        order = (TrafficLight.RED, TrafficLight.AMBER, TrafficLight.GREEN)
+        return [(light.value, str(light.label).lower(), self.lights[light.value])
+                for light in order if self.lights.get(light.value)]
+
+    @property
+    def text(self) -> str:
+        parts = [f"{n} {label}" for _light, label, n in reversed(self.rows)]
+        if self.not_reported:
+            parts.append(ngettext("%(n)d har ikke rapportert", "%(n)d har ikke rapportert", self.not_reported)
+                         % {"n": self.not_reported})
+        return ", ".join(parts)
+
+
+@dataclass
+class OwnPart:
+    """One municipality's newest report on its part of a measure."""
+
+    light: str
+    reported_on: dt.date
+
+    @property
+    def label(self) -> str:
+        return str(TrafficLight(self.light).label)
+
+
+def attach_parts(measures: list[Measure], municipality: Municipality | None = None) -> list[Measure]:
+    """Give each measure `.parts` (a PartsSummary, None unless at least two
+    take part) and, with `municipality`, `.own_part` (its newest OwnPart or
+    None). One query, whatever the number of measures or updates."""
+    latest = StatusUpdate.objects.filter(measure=OuterRef("measure_id"), municipality=OuterRef("municipality_id")) \
+        .order_by("-reported_on", "-created_at", "-id")
+    rows = Participation.objects.filter(measure_id__in=[m.pk for m in measures]).annotate(
+        light=Subquery(latest.values("traffic_light")[:1]), on=Subquery(latest.values("reported_on")[:1]),
+    ).values_list("measure_id", "municipality_id", "light", "on")
+    by_measure: dict[int, list[tuple]] = {}
+    for measure_id, municipality_id, light, on in rows:
+        by_measure.setdefault(measure_id, []).append((municipality_id, light, on))
+    for m in measures:
+        parts = by_measure.get(m.pk, [])
+        lights = Counter(light for _mid, light, _on in parts if light)
+        m.parts = PartsSummary(dict(lights), sum(1 for _mid, light, _on in parts if not light)) \
+            if len(parts) > 1 else None
+        own = next(((light, on) for mid, light, on in parts if municipality is not None and mid == municipality.pk
+                    and light), None)
+        m.own_part = OwnPart(*own) if own else None
+    return measures
 
 
 def light_label(light: str | None) -> str:

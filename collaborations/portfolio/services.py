@@ -187,13 +187,15 @@ def measure_post_status_update(*, acting_user, measure: Measure, reported_on: dt
                                follow_up_text: str = "", follow_up_responsible: str = "",
                                follow_up_due: dt.date | None = None, municipality=None,
                                expected_version: int | None = None, reason: str = "",
-                               recorded_at: dt.datetime | None = None) -> StatusUpdate:
+                               on_behalf: bool = False, recorded_at: dt.datetime | None = None) -> StatusUpdate:
     """Record a status update.
 
     Without `municipality` it is the measure's overall status and is copied
-    onto the measure (with history); with one, it is that participant's part
-    of a shared measure and leaves the overall status alone. The update is
-    its own reason; `reason` adds a comment.
+    onto the measure (with history), "last updated" included; with one, it
+    is that participant's part of a shared measure and leaves the measure
+    alone (StatusUpdate says why). `on_behalf`: the secretariat registers a
+    municipality's part for it. The update is its own reason; `reason` adds
+    a comment.
 
     `recorded_at` backdates the record (imports of past updates, demo data);
     the web form never passes it.
@@ -209,7 +211,7 @@ def measure_post_status_update(*, acting_user, measure: Measure, reported_on: dt
         measure=measure, municipality=municipality, author=_history_user(acting_user), reported_on=reported_on,
         phase=phase, traffic_light=traffic_light, light_reason=light_reason, status_text=status_text,
         follow_up_text=follow_up_text, follow_up_responsible=follow_up_responsible, follow_up_due=follow_up_due,
-        reason=reason,
+        reason=reason, on_behalf=bool(municipality is not None and on_behalf),
     )
     update.full_clean()
     current = Measure.objects.select_for_update().get(pk=measure.pk)
@@ -226,9 +228,6 @@ def measure_post_status_update(*, acting_user, measure: Measure, reported_on: dt
         current.last_status_at = moment
         _save_with_history(current, acting_user=acting_user, reason=history_reason,
                            update_fields=list(STATUS_FIELDS) + ["version", "last_status_at"])
-    else:
-        current.last_status_at = max(filter(None, [current.last_status_at, moment]))
-        current.save_without_historical_record(update_fields=["last_status_at"])
     update.save()
     if recorded_at is not None:
         StatusUpdate.objects.filter(pk=update.pk).update(created_at=recorded_at)

@@ -91,12 +91,14 @@ def measure_part_status(request: HttpRequest, measure_id: int, municipality_id: 
     if form.is_bound and form.is_valid():
         try:
             measure_post_status_update(acting_user=request.user, measure=measure, municipality=municipality,
+                                       on_behalf=policy.reports_on_behalf(request.user, municipality.pk),
                                        **form.service_kwargs())
             return _saved(request, measure, _("Delen til %(m)s er lagret.") % {"m": municipality})
         except DomainError as error:
             form.add_error(None, error)
     action = reverse("measure_part_status", args=[measure.pk, municipality.pk])
-    return _form_response(request, measure, form, action, None, municipality)
+    return _form_response(request, measure, form, action, None, municipality,
+                          on_behalf=policy.reports_on_behalf(request.user, municipality.pk))
 
 
 @login_required
@@ -111,7 +113,7 @@ def measure_edit(request: HttpRequest, measure_id: int) -> HttpResponse:
             measure_update(acting_user=request.user, measure=measure, expected_version=form.cleaned_data["version"],
                            reason=form.cleaned_data["reason"], **form.changes())
             messages.success(request, _("Endringene er lagret."))
-            return redirect(reverse("measure_detail", args=[measure.pk]) + "#tidslinje")
+            return redirect(reverse("measure_detail", args=[measure.pk]) + "#melding")
         except ConcurrentEditError as error:
             fresh = selectors.fresh_measure(measure)
             data = request.POST.copy()
@@ -135,7 +137,7 @@ def document_upload_view(request: HttpRequest, measure_id: int) -> HttpResponse:
                             title=form.cleaned_data["title"], visibility=form.cleaned_data["visibility"],
                             status_update=form.cleaned_data["status_update"])
             messages.success(request, _("Dokumentet er lastet opp."))
-            return redirect(reverse("measure_detail", args=[measure.pk]) + "#dokumenter")
+            return redirect(reverse("measure_detail", args=[measure.pk]) + "#melding")
         except DomainError as error:
             form.add_error(None, error)
     return render(request, "collaborations/portfolio/document_form.html", {"measure": measure, "form": form})
@@ -174,14 +176,14 @@ def _with_version(form_class, data, measure: Measure):
 
 
 def _live_context(request: HttpRequest, measure: Measure, *, form=None, form_action: str = "",
-                  conflict: ConcurrentEditError | None = None, form_municipality=None) -> dict:
+                  conflict: ConcurrentEditError | None = None, form_municipality=None, on_behalf=False) -> dict:
     """What the live part of the measure page shows: current status, each
     participant's part, the roll-up suggestion, the inline form and the timeline."""
     user = request.user
     may_edit = policy.allows(user, Action.EDIT, measure)
     reportable = policy.reportable_municipality_ids(user, measure)
     updates = selectors.measure_updates(measure)
-    parts = selectors.measure_parts(measure, updates, reportable)
+    parts = selectors.measure_parts(measure, updates, reportable, policy.user_municipality_ids(user))
     if form is None:
         if may_edit:
             form, form_action = StatusUpdateForm(initial=_initial(measure)), \
@@ -196,6 +198,7 @@ def _live_context(request: HttpRequest, measure: Measure, *, form=None, form_act
         "parts": parts, "rollup": rollup, "rollup_label": selectors.light_label(rollup),
         "timeline": measure_timeline(measure, updates),
         "form": form, "form_action": form_action, "form_municipality": form_municipality, "conflict": conflict,
+        "form_on_behalf": on_behalf,
     }
 
 
@@ -206,15 +209,17 @@ def _saved(request: HttpRequest, measure: Measure, message: str) -> HttpResponse
         context["saved_message"] = message
         return render(request, "collaborations/portfolio/partials/measure_live.html", context)
     messages.success(request, message)
-    return redirect(reverse("measure_detail", args=[measure.pk]) + "#tidslinje")
+    return redirect(reverse("measure_detail", args=[measure.pk]) + "#melding")
 
 
-def _form_response(request: HttpRequest, measure: Measure, form, action: str, conflict, municipality=None):
+def _form_response(request: HttpRequest, measure: Measure, form, action: str, conflict, municipality=None,
+                   on_behalf: bool = False):
     if request.htmx:
         fresh = policy.get_measure_for_user(request.user, measure.pk)
         return render(request, "collaborations/portfolio/partials/measure_live.html", _live_context(
-            request, fresh, form=form, form_action=action, conflict=conflict, form_municipality=municipality))
+            request, fresh, form=form, form_action=action, conflict=conflict, form_municipality=municipality,
+            on_behalf=on_behalf))
     return render(request, "collaborations/portfolio/status_form.html", {
         "measure": measure, "form": form, "form_action": action, "conflict": conflict,
-        "form_municipality": municipality,
+        "form_municipality": municipality, "form_on_behalf": on_behalf,
     })

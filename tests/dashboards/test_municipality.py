@@ -80,3 +80,26 @@ def test_it_runs_the_same_number_of_queries_at_ten_times_the_data(world, client,
     small = queries_for(client, url(world))
     grow(world, factor=10)
     assert queries_for(client, url(world)) == small
+
+
+def test_it_shows_the_municipalitys_own_part_beside_the_overall_status(client, world):
+    """Kåfjord's politicians see that Kåfjord's own part is red although the
+    measure as a whole is on track, and how all parts stand."""
+    import datetime as dt
+
+    from collaborations.portfolio.selectors import attach_parts
+    from collaborations.portfolio.services import measure_post_status_update
+
+    today = dt.date.today()
+    measure_post_status_update(acting_user=world.admin_kafjord, measure=world.shared, reported_on=today,
+                               municipality=world.kafjord, phase="in_progress", traffic_light="red",
+                               light_reason="Mangler saksbehandler")
+    measure_post_status_update(acting_user=world.admin_lyngen, measure=world.shared, reported_on=today,
+                               municipality=world.lyngen, phase="in_progress", traffic_light="green")
+    body = client.get(reverse("dashboard_municipality", args=["nord-troms", world.kafjord.number])).content.decode()
+    assert "Delen til Kåfjord" in body
+    shared_row = body.split("Nytt sak- og arkivsystem")[1].split("</tr>")[0]
+    assert "light-green" in shared_row and "light-red" in shared_row       # overall green, own part red
+    assert "Delene: 1 i rute, 1 ikke i rute" in shared_row
+    measure = attach_parts([world.network_measure], world.kafjord)[0]
+    assert measure.parts is None and measure.own_part is None            # one participant: no spread

@@ -20,7 +20,7 @@ def test_it_lets_the_owner_post_the_overall_status(client, world):
                                                           light_reason="Lite kapasitet"))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("measure_detail", args=[world.shared.pk]) + "#tidslinje"
+    assert response["Location"] == reverse("measure_detail", args=[world.shared.pk]) + "#melding"
     world.shared.refresh_from_db()
     assert (world.shared.phase, world.shared.traffic_light, world.shared.light_reason) == (
         "in_progress", "amber", "Lite kapasitet")
