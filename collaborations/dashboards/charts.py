@@ -21,21 +21,20 @@ LIGHT_FILL = {"green": "#1a6b32", "amber": "#e0a100", "red": "#a4161a"}
 LIGHT_TEXT = {"green": "#ffffff", "amber": "#000000", "red": "#ffffff"}
 
 
-def nice_max(value: float) -> int:
-    """The smallest "round" number ≥ value for an axis: 1, 2, 5, 10, 20, 50..."""
+def nice_scale(value: float, count: int = 4) -> tuple[int, int]:
+    """(maximum, step) for an axis of whole numbers up to `value`: a round
+    step (1, 2, 5, 10, 20, 50...) giving about `count` intervals, and the
+    first multiple of it at or above `value`. 26 gives (30, 10): 0 10 20 30."""
     if value <= 0:
-        return 1
-    exponent = math.floor(math.log10(value))
-    for step in (1, 2, 5, 10):
-        candidate = step * 10 ** exponent
-        if candidate >= value:
-            return math.ceil(candidate)
-    return int(10 ** (exponent + 1))  # pragma: no cover - the loop always returns
+        return 1, 1
+    raw = value / count
+    exponent = math.floor(math.log10(raw)) if raw >= 1 else 0
+    step = next(m * 10 ** exponent for m in (1, 2, 5, 10) if m * 10 ** exponent >= raw)
+    return max(step, math.ceil(value / step) * step), step
 
 
-def ticks(maximum: int, count: int = 4) -> list[int]:
-    """Evenly spaced whole-number ticks from 0 to `maximum` (inclusive)."""
-    step = max(1, math.ceil(maximum / count))
+def ticks(maximum: int, step: int) -> list[int]:
+    """The ticks 0, step, 2 × step ... up to `maximum`."""
     return list(range(0, maximum + 1, step))
 
 
@@ -86,7 +85,7 @@ def stacked_columns(points: list[tuple[str, dict[str, int]]], *, width: int = 64
     """
     left, top, bottom = 44, 12, height - 36
     plot_h = bottom - top
-    maximum = nice_max(max((sum(c.get(k, 0) for k in keys) for _label, c in points), default=0))
+    maximum, step = nice_scale(max((sum(c.get(k, 0) for k in keys) for _label, c in points), default=0))
     n = max(len(points), 1)
     slot = (width - left - 8) / n
     bar_w = min(64.0, slot * 0.6)
@@ -103,7 +102,7 @@ def stacked_columns(points: list[tuple[str, dict[str, int]]], *, width: int = 64
                                     height=round(h, 1)))
         columns.append(Column(label=label, total=sum(counts.get(k, 0) for k in keys), x=round(x, 1),
                               label_x=round(x + bar_w / 2, 1), segments=segments))
-    tick_list = [Tick(value=v, y=round(bottom - plot_h * v / maximum, 1)) for v in ticks(maximum)]
+    tick_list = [Tick(value=v, y=round(bottom - plot_h * v / maximum, 1)) for v in ticks(maximum, step)]
     return StackedColumns(width=width, height=height, plot_top=top, plot_bottom=bottom, plot_left=left,
                           columns=columns, ticks=tick_list, maximum=maximum)
 

@@ -42,7 +42,7 @@ class MeasureListFilter(django_filters.FilterSet):
     municipality = django_filters.CharFilter(method="filter_municipality", label=gettext_lazy("Kommune"))
     exception = django_filters.ChoiceFilter(
         method="filter_exception", label=gettext_lazy("Avvik"), empty_label=gettext_lazy("Alle"),
-        choices=[("any", gettext_lazy("Alle avvik"))] + [(k, k) for k in EXCEPTION_KINDS])
+        choices=[("any", gettext_lazy("Alle avvik")), ("attention", "attention")] + [(k, k) for k in EXCEPTION_KINDS])
     siden = django_filters.CharFilter(method="filter_since", label=gettext_lazy("Endret siden"))
     change = django_filters.ChoiceFilter(method="filter_change", label=gettext_lazy("Endring"), empty_label=gettext_lazy("Alle"),
                                          choices=[("any", "any")] + [(k, k) for k in CHANGE_KINDS])
@@ -56,7 +56,8 @@ class MeasureListFilter(django_filters.FilterSet):
     def __init__(self, *args, moment: Moment | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.moment = moment or Moment.current()
-        self.filters["exception"].extra["choices"] = [("any", _("Alle avvik"))] + [
+        self.filters["exception"].extra["choices"] = [
+            ("any", _("Alle avvik")), ("attention", _("Krever oppmerksomhet"))] + [
             (k, exception_label(k)) for k in EXCEPTION_KINDS]
         self.filters["change"].extra["choices"] = [("any", _("Alle endringer"))] + [
             (k, change_label(k)) for k in CHANGE_KINDS]

@@ -49,7 +49,11 @@ class Moment:
         return cls(now=now, today=timezone.localdate(now), stale_before=stale_before(now))
 
 
-EXCEPTION_KINDS = ("red", "amber", "overdue", "stale", "deadline")
+EXCEPTION_KINDS = ("red", "amber", "overdue", "deadline", "stale")
+# What needs a decision or an answer now, ranked in this order; a measure that
+# is only stale (no overall update for DASHBOARD_STALE_DAYS) is counted apart,
+# not listed one by one.
+ATTENTION_KINDS = ("red", "amber", "overdue", "deadline")
 
 
 def exception_label(kind: str) -> str:
@@ -64,7 +68,7 @@ def exception_label(kind: str) -> str:
 
 def exception_q(kind: str, moment: Moment) -> Q:
     """Open measures (not completed or stopped) that need attention, by kind;
-    kind "any" is the union."""
+    "attention" is the union of ATTENTION_KINDS, "any" the union of all."""
     open_ = ~Q(phase__in=CLOSED_PHASES)
     conditions = {
         "red": Q(traffic_light=TrafficLight.RED),
@@ -73,10 +77,11 @@ def exception_q(kind: str, moment: Moment) -> Q:
         "stale": stale_q(moment.now),
         "deadline": Q(ends_on__lt=moment.today) & ~Q(phase=Phase.IN_OPERATION),
     }
-    if kind == "any":
+    if kind in ("any", "attention"):
         union = Q()
-        for q in conditions.values():
-            union |= q
+        for name, q in conditions.items():
+            if kind == "any" or name in ATTENTION_KINDS:
+                union |= q
         return open_ & union
     return open_ & conditions[kind]
 
@@ -99,9 +104,13 @@ def exception_kinds(measure: Measure, moment: Moment) -> list[str]:
     return kinds
 
 
-def severity_order():
-    return Case(When(traffic_light=TrafficLight.RED, then=Value(0)), When(traffic_light=TrafficLight.AMBER,
-                then=Value(1)), default=Value(2), output_field=IntegerField())
+def severity_order(today: dt.date | None = None):
+    """Red first, then amber, then (given `today`) follow-ups past their
+    deadline, then the rest."""
+    whens = [When(traffic_light=TrafficLight.RED, then=Value(0)), When(traffic_light=TrafficLight.AMBER, then=Value(1))]
+    if today is not None:
+        whens.append(When(follow_up_due__lt=today, then=Value(2)))
+    return Case(*whens, default=Value(3), output_field=IntegerField())
 
 
 # ---------------------------------------------------------------- base querysets
@@ -130,10 +139,12 @@ class Counts:
     phases: dict[str, int] = field(default_factory=dict)
     exceptions: dict[str, int] = field(default_factory=dict)
     exceptions_any: int = 0
+    attention: int = 0
 
     def add(self, other: Counts) -> None:
         self.total += other.total
         self.exceptions_any += other.exceptions_any
+        self.attention += other.attention
         for mine, theirs in ((self.lights, other.lights), (self.phases, other.phases),
                              (self.exceptions, other.exceptions)):
             for k, v in theirs.items():
@@ -149,7 +160,12 @@ class Counts:
 
     @property
     def exception_rows(self) -> list[tuple[str, str, int]]:
-        return [(k, exception_label(k), self.exceptions.get(k, 0)) for k in EXCEPTION_KINDS]
+        """What needs attention, kind by kind (stale apart: `stale`)."""
+        return [(k, exception_label(k), self.exceptions.get(k, 0)) for k in ATTENTION_KINDS]
+
+    @property
+    def stale(self) -> int:
+        return self.exceptions.get("stale", 0)
 
 
 def _count_expressions(moment: Moment) -> dict:
@@ -161,6 +177,7 @@ def _count_expressions(moment: Moment) -> dict:
     for kind in EXCEPTION_KINDS:
         exprs[f"exc_{kind}"] = Count("id", filter=exception_q(kind, moment))
     exprs["exc_any"] = Count("id", filter=exception_q("any", moment))
+    exprs["exc_attention"] = Count("id", filter=exception_q("attention", moment))
     return exprs
 
 
@@ -170,7 +187,7 @@ def _counts_from(row: dict) -> Counts:
         lights={light.value: row[f"light_{light.value}"] for light in TrafficLight},
         phases={phase.value: row[f"phase_{phase.value}"] for phase in Phase},
         exceptions={kind: row[f"exc_{kind}"] for kind in EXCEPTION_KINDS},
-        exceptions_any=row["exc_any"],
+        exceptions_any=row["exc_any"], attention=row["exc_attention"],
     )
 
 
@@ -206,11 +223,13 @@ def counts_by_strategy(user, collaboration: Collaboration, moment: Moment) -> tu
 
 
 def exceptions(user, collaboration: Collaboration, moment: Moment, limit: int = 40) -> list[Measure]:
-    """Open measures that need attention, red first, then amber, then the rest.
-    Each row carries `.exception_kinds`."""
-    rows = list(collaboration_measures(user, collaboration).filter(exception_q("any", moment))
+    """Open measures that need attention (ATTENTION_KINDS): red first, then
+    amber, then overdue follow-ups, then passed end dates. Measures that are
+    only stale are counted apart. Each row carries `.exception_kinds`."""
+    rows = list(collaboration_measures(user, collaboration).filter(exception_q("attention", moment))
                 .select_related("strategy", "owner_municipality")
-                .order_by(severity_order(), "strategy__number", "position", "title")[:limit])
+                .order_by(severity_order(moment.today), "follow_up_due", "strategy__number", "position", "title")
+                [:limit])
     for m in rows:
         m.exception_kinds = [(k, exception_label(k)) for k in exception_kinds(m, moment)]
     return rows

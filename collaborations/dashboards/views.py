@@ -92,6 +92,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
         data = dashboards.overview(request.user, collaboration, moment=moment, since=since)
         points = [(p.label, p.lights) for p in data.trend] + [(_("Nå"), data.totals.lights)]
         return {"data": data, "moment": moment, "since": since, "since_source": since_source,
+                "stale_days": settings.DASHBOARD_STALE_DAYS,
                 "since_error": since_error, "trend_chart": charts.stacked_columns(points), "trend_rows": points,
                 "lights_order": ("green", "amber", "red")}
     return _dashboard(request, slug, "collaborations/dashboards/overview.html", build)

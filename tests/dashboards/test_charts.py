@@ -4,9 +4,10 @@ from collaborations.dashboards import charts
 
 
 def test_it_rounds_axis_maximum_up_to_a_nice_number():
-    assert [charts.nice_max(v) for v in (0, 1, 3, 7, 11, 48, 51)] == [1, 1, 5, 10, 20, 50, 100]
-    assert charts.ticks(10) == [0, 3, 6, 9]
-    assert charts.ticks(20) == [0, 5, 10, 15, 20]
+    assert [charts.nice_scale(v) for v in (0, 1, 3, 7, 11, 26, 48, 51, 260)] == [
+        (1, 1), (1, 1), (3, 1), (8, 2), (15, 5), (30, 10), (60, 20), (60, 20), (300, 100)]
+    assert charts.ticks(30, 10) == [0, 10, 20, 30]   # not 0/13/26/39 for a maximum of 26
+    assert charts.ticks(8, 2) == [0, 2, 4, 6, 8]
 
 
 def test_it_stacks_columns_in_proportion():
