@@ -8,12 +8,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
     MEDIA_ROOT=/data/media
 
-# WeasyPrint needs Pango (and HarfBuzz subsetting) from Debian; the fonts cover
-# Norwegian and Sami letters in the PDFs. gettext compiles the catalogues.
+# WeasyPrint needs Pango (and HarfBuzz subsetting) from Debian. The PDFs use
+# only the fonts vendored in static/fonts (Noto Sans, DejaVu Sans for Sami
+# letters); DejaVu from Debian is fontconfig's fallback. gettext compiles the catalogues.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-        fonts-dejavu-core fonts-noto-core \
+        fonts-dejavu-core \
         gettext \
     && rm -rf /var/lib/apt/lists/*
 

@@ -76,7 +76,7 @@ locale/%.mo: locale/%.po
 
 # -- Run the demo portal -------------------------------------------------------
 run: venv translations
-	@export DEMO=1 DEBUG=1; \
+	@export DEMO=1; \
 	$(MANAGE) migrate --noinput; \
 	$(MANAGE) load_demo --if-empty; \
 	if [ -n "$${REDIS_URL:-}" ]; then \
@@ -149,11 +149,11 @@ worker: venv
 	  echo "       Without it, jobs run eagerly inside the web process and no worker is needed." >&2; \
 	  exit 1; \
 	fi
-	DEMO=1 DEBUG=1 exec $(VENV)/bin/celery -A portal worker -l info
+	DEMO=1 exec $(VENV)/bin/celery -A portal worker -l info
 
 beat: venv
 	@[ -n "$${REDIS_URL:-}" ] || { echo "error: make beat needs REDIS_URL" >&2; exit 1; }
-	DEMO=1 DEBUG=1 exec $(VENV)/bin/celery -A portal beat -l info
+	DEMO=1 exec $(VENV)/bin/celery -A portal beat -l info
 
 clean:
 	rm -rf test-artifacts staticfiles .pytest_cache .ruff_cache .hypothesis

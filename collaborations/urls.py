@@ -37,7 +37,9 @@ urlpatterns = [
     path("samarbeid/<slug:slug>/prioritering/", dashboards.priority_matrix, name="dashboard_priority"),
     path("samarbeid/<slug:slug>/kostnader/", dashboards.costs, name="dashboard_costs"),
     path("samarbeid/<slug:slug>/tiltak/", dashboards.measure_list, name="collaboration_measures"),
-    # -- access: the audit trail --
+    # -- access: where each role lands, and the audit trail --
+    path("start/", access.start, name="start"),
+    path("mine-samarbeid/", access.my_collaborations, name="my_collaborations"),
     path("samarbeid/<slug:slug>/revisjonsspor/", access.audit_trail, name="audit_trail"),
     # -- api and exports --
     path("api/samarbeid/", api.collaboration_list, name="api_collaborations"),

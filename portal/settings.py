@@ -137,7 +137,7 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "my_measures"
+LOGIN_REDIRECT_URL = "start"  # each role lands where its work is (access.views.start)
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "nb"
@@ -161,10 +161,14 @@ STORAGES = {
     "default": {"BACKEND": env.str("FILE_STORAGE", default="django.core.files.storage.FileSystemStorage")},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG and not env.bool("TESTING", default=False)
+        if not DEBUG and not DEMO and not env.bool("TESTING", default=False)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# `make run` serves the demo without DEBUG (the portal's own 404 and 500
+# pages); WhiteNoise then serves static files straight from the source folders.
+WHITENOISE_USE_FINDERS = DEBUG or DEMO
+WHITENOISE_AUTOREFRESH = DEBUG or DEMO
 
 # Uploaded documents: allowed types and size.
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
@@ -189,6 +193,13 @@ if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
         "use_tls": env.bool("EMAIL_USE_TLS", default=True),
     }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Samarbeidsportalen <post@samarbeidsportalen.no>")
+
+# The accessibility statement (/tilgjengelighet/, portal/accessibility.py):
+# who answers for this installation, where users send feedback, and the
+# statement published in Uutilsynet's uustatus.no once it is made there.
+ACCESSIBILITY_OWNER = env.str("ACCESSIBILITY_OWNER", default="Sekretariatet for samarbeidet")
+ACCESSIBILITY_CONTACT = env.str("ACCESSIBILITY_CONTACT", default="post@samarbeidsportalen.no")
+ACCESSIBILITY_UUSTATUS_URL = env.str("ACCESSIBILITY_UUSTATUS_URL", default="")
 
 # Background jobs. No REDIS_URL: tasks run eagerly in-process (embedded
 # default). With REDIS_URL: Redis broker and result backend, separate workers.

@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collaborations.common.dates import end_of, is_active_on, norwegian_date, years_after
@@ -29,7 +30,7 @@ from collaborations.economy.models import HostAgreement
 from collaborations.economy.payments import agreement_payable, distribute, measure_payable
 from collaborations.economy.selectors import memberships_by_municipality
 from collaborations.portfolio.history import MeasureAsOf, portfolio_as_of, status_updates_as_of, strategies_as_of
-from collaborations.portfolio.models import Measure, OrganisationKind, Phase, TrafficLight
+from collaborations.portfolio.models import CLOSED_PHASES, Measure, OrganisationKind, Phase, TrafficLight
 from collaborations.registry.models import Body, BodyMember, Collaboration, Municipality, Network, Person
 from collaborations.registry.selectors import members_on
 
@@ -48,20 +49,38 @@ def period_start(report_type: str, year: int, cutoff: dt.date) -> dt.date:
     return dt.date(year, 1, 1)
 
 
-def default_cutoff(report_type: str, year: int) -> dt.date:
-    return dt.date(year, 6, 30) if report_type == ReportType.HALFYEAR else dt.date(year, 12, 31)
+def default_cutoff(report_type: str, year: int, today: dt.date | None = None) -> dt.date:
+    """The end of the year (30 June for the half-year report), or today for a
+    period that has not ended yet."""
+    end = dt.date(year, 6, 30) if report_type == ReportType.HALFYEAR else dt.date(year, 12, 31)
+    return min(end, today or timezone.localdate())
 
 
 # ---------------------------------------------------------------- the content
 
 @dataclass
 class NarrativeEntry:
+    """One status update as the report prints it: the overall status or a
+    municipality's own part, with its reason and its follow-up."""
+
     reported_on: dt.date
     who: str                 # "Samlet status" or the municipality's name
     light: str
     light_label: str
     text: str
     follow_up: str
+    light_reason: str = ""
+    follow_up_responsible: str = ""
+    follow_up_due: dt.date | None = None
+    is_part: bool = False
+
+    @classmethod
+    def of(cls, u) -> NarrativeEntry:
+        return cls(reported_on=u.reported_on, who=u.municipality.name if u.municipality_id else _("Samlet status"),
+                   light=u.traffic_light, light_label=str(TrafficLight(u.traffic_light).label),
+                   text=u.status_text, follow_up=u.follow_up_text, light_reason=u.light_reason,
+                   follow_up_responsible=u.follow_up_responsible, follow_up_due=u.follow_up_due,
+                   is_part=bool(u.municipality_id))
 
 
 @dataclass
@@ -85,6 +104,9 @@ class MeasureRow:
     budget: str
     is_internal: bool
     narrative: list[NarrativeEntry] = field(default_factory=list)
+    last_before: NarrativeEntry | None = None   # the newest overall update before the period, if none in it
+    follow_up_overdue: bool = False             # its follow-up deadline had passed at the cut-off
+    is_open: bool = True                        # not completed or stopped
     changes: list[tuple[str, str, str]] = field(default_factory=list)
     is_new: bool = False
 
@@ -149,9 +171,14 @@ class MunicipalityTotal:
 
 @dataclass
 class Decision:
-    measure: MeasureRow
+    """Something a council must decide or follow up."""
+
+    title: str
     kind: str            # why it is listed
+    what: str
+    who: str
     due: dt.date | None
+    overdue: bool = False
 
 
 @dataclass
@@ -170,6 +197,7 @@ class ReportContent:
     report_type_label: str
     recipient: str                  # "Kåfjord kommunestyre" / "Nord-Troms regionråd"
     municipality_names: str         # official names of the recipient municipality ("" for regional)
+    municipality_name: str          # its name ("Kåfjord"; "" for regional)
     year: int
     cutoff: dt.date
     period_start: dt.date
@@ -297,7 +325,11 @@ def build_content(*, collaboration: Collaboration, report_type: str, year: int, 
     if municipality is None:
         totals = _municipality_totals(member_list, portfolio, agreements, distribution)
 
-    decisions = _decisions([rows[m.measure_id] for m in in_scope], cutoff)
+    awaiting = [(a.service, _("%(name)s kommunestyre") % {"name": name(p.municipality_id)}, name(a.host_id))
+                for a, ps in agreements for p in ps
+                if p.adopted_on is None and p.municipality_id != a.host_id and (p.left_on is None or p.left_on > day)
+                and (municipality is None or p.municipality_id == municipality.pk)]
+    decisions = _decisions([rows[m.measure_id] for m in in_scope], cutoff, awaiting)
     appendix = sorted(rows.values(), key=lambda r: (_number_key(r.number), r.title))
     notes = [
         _("Innholdet er bygd opp fra historikken slik porteføljen sto ved utgangen av %(date)s. "
@@ -316,7 +348,8 @@ def build_content(*, collaboration: Collaboration, report_type: str, year: int, 
         collaboration_name=collaboration.name, collaboration_kind=collaboration.get_kind_display(),
         collaboration_description=collaboration.description, report_type=report_type,
         report_type_label=str(ReportType(report_type).label), recipient=recipient,
-        municipality_names=municipality.official_names if municipality else "", year=year, cutoff=cutoff,
+        municipality_names=municipality.official_names if municipality else "",
+        municipality_name=municipality.name if municipality else "", year=year, cutoff=cutoff,
         period_start=start, baseline=baseline, include_internal=include_internal,
         members=[m.official_names for m in member_list], bodies=_bodies(collaboration, moment),
         strategies=strategies, hosted=hosted, bought=bought, payments=payments,
@@ -352,16 +385,15 @@ def _measure_row(m: MeasureAsOf, old: MeasureAsOf | None, updates, *, start, cut
         organisation = organisation or _("Vertskommune: %(n)s") % {"n": name(r.host_municipality_id)}
     if not organisation and r.organisation_kind:
         organisation = str(OrganisationKind(r.organisation_kind).label)
-    narrative = []
+    narrative, last_before = [], None
     for u in sorted(updates, key=lambda u: (u.reported_on, u.created_at, u.pk)):
-        if not (start <= u.reported_on <= cutoff):
-            continue
         if u.municipality_id and municipality is not None and u.municipality_id != municipality.pk:
-            continue
-        narrative.append(NarrativeEntry(
-            reported_on=u.reported_on, who=u.municipality.name if u.municipality_id else _("Samlet status"),
-            light=u.traffic_light, light_label=str(TrafficLight(u.traffic_light).label),
-            text=u.status_text, follow_up=u.follow_up_text))
+            continue  # a council reads its own part, not the other members'
+        if start <= u.reported_on <= cutoff:
+            narrative.append(NarrativeEntry.of(u))
+        elif u.reported_on < start and not u.municipality_id:
+            last_before = NarrativeEntry.of(u)
+    is_open = r.phase not in CLOSED_PHASES
     responsible = people[r.responsible_id].name if r.responsible_id in people else ""
     row = MeasureRow(
         id=r.id, number=r.number, title=r.title, strategy_id=r.strategy_id, phase=r.phase,
@@ -372,6 +404,8 @@ def _measure_row(m: MeasureAsOf, old: MeasureAsOf | None, updates, *, start, cut
         participants=sorted(name(mid) for mid in m.participant_ids), organisation=organisation,
         responsible=responsible, budget=format_nok(nok_to_ore(r.budget)) if r.budget is not None else "",
         is_internal=r.visibility != "published", narrative=narrative,
+        last_before=None if any(not e.is_part for e in narrative) else last_before,
+        follow_up_overdue=bool(is_open and r.follow_up_due and r.follow_up_due < cutoff), is_open=is_open,
     )
     if old is None:
         row.is_new = True
@@ -427,18 +461,35 @@ def _municipality_totals(members, portfolio, agreements, distribution) -> list[M
     return out
 
 
-def _decisions(rows: list[MeasureRow], cutoff: dt.date) -> list[Decision]:
-    """What the councils must decide or follow up in the coming year."""
+def _decisions(rows: list[MeasureRow], cutoff: dt.date, awaiting: list[tuple[str, str, str]]) -> list[Decision]:
+    """What the councils must decide or follow up: follow-ups whose deadline
+    had passed at the cut-off (first), agreements waiting for a council's
+    adoption, proposals waiting for a decision, decided measures not yet
+    started, and follow-ups due in the coming year."""
     horizon = years_after(cutoff, 1)
     out = []
     for r in rows:
-        if r.follow_up_due and cutoff < r.follow_up_due <= horizon:
-            out.append(Decision(measure=r, kind=_("Oppfølging med frist"), due=r.follow_up_due))
+        title = f"{r.number} {r.title}".strip()
+        if not r.is_open:
+            continue
+        if r.follow_up_overdue:
+            out.append(Decision(title=title, kind=_("Oppfølging over frist"), what=r.follow_up_text,
+                                who=r.follow_up_responsible, due=r.follow_up_due, overdue=True))
         elif r.phase == Phase.PROPOSED:
-            out.append(Decision(measure=r, kind=_("Forslag som krever vedtak"), due=r.follow_up_due))
+            out.append(Decision(title=title, kind=_("Forslag som venter på vedtak"), what=r.follow_up_text,
+                                who=r.follow_up_responsible, due=r.follow_up_due))
         elif r.phase == Phase.DECIDED:
-            out.append(Decision(measure=r, kind=_("Vedtatt, skal settes i gang"), due=r.follow_up_due))
-    return sorted(out, key=lambda d: (d.due or dt.date.max, _number_key(d.measure.number), d.measure.title))
+            out.append(Decision(title=title, kind=_("Vedtatt, skal settes i gang"), what=r.follow_up_text,
+                                who=r.follow_up_responsible, due=r.follow_up_due))
+        elif r.follow_up_due and cutoff <= r.follow_up_due <= horizon:
+            out.append(Decision(title=title, kind=_("Oppfølging med frist"), what=r.follow_up_text,
+                                who=r.follow_up_responsible, due=r.follow_up_due))
+    for service, council, host in awaiting:
+        out.append(Decision(title=service, kind=_("Avtale som venter på vedtak i kommunestyret"),
+                            what=_("Vertskommuneavtale med %(host)s som vertskommune") % {"host": host}, who=council,
+                            due=None))
+    order = {True: 0, False: 1}
+    return sorted(out, key=lambda d: (order[d.overdue], d.due or dt.date.max, d.title))
 
 
 def _bodies(collaboration: Collaboration, moment: dt.datetime) -> list[BodyRow]:

@@ -14,7 +14,8 @@ class ReportOrderForm(forms.Form):
     year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
     cutoff = forms.DateField(label=_("Skjæringsdato"), required=False,
                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                             help_text=_("Tom: 31.12. for årsrapporter, 30.06. for halvårsrapporten."))
+                             help_text=_("Står feltet tomt, brukes 31.12. for årsrapporter og 30.6. for halvårsrapporten, "
+                                         "eller dagens dato for et år som ikke er over."))
     municipality = forms.ModelChoiceField(
         label=_("Mottaker"), queryset=Municipality.objects.none(), required=False,
         empty_label=_("Alle medlemmene (hele samarbeidet)"),

@@ -7,7 +7,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from collaborations.access import policy
 from collaborations.common.errors import DomainError
@@ -61,7 +62,8 @@ def generate(request: HttpRequest) -> HttpResponse:
                 form.add_error(field if field in form.fields else None, errors)
         else:
             n = batch.jobs.count()
-            messages.success(request, _("%(n)s rapport(er) er bestilt. Framdriften vises under.") % {"n": n})
+            messages.success(request, ngettext("%(n)s rapport er bestilt. Framdriften vises under.",
+                                               "%(n)s rapporter er bestilt. Framdriften vises under.", n) % {"n": n})
             return redirect(_archive_url(d["collaboration"]))
     jobs = selectors.reports_for_user(request.user)
     return render(request, "reporting/archive.html", {
@@ -100,8 +102,13 @@ def _job_action(request: HttpRequest, job_id: int, action, done_message: str) ->
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def publish(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Publishing cannot be undone: a page says what it means, and only its
+    button publishes."""
+    if request.method == "GET":
+        job = selectors.get_report_for_user(request.user, job_id, policy.Action.GENERATE_REPORTS)
+        return render(request, "reporting/publish_confirm.html", {"job": job})
     return _job_action(request, job_id, services.report_publish,
                        _("Rapport %(n)s er publisert. Den kan ikke lenger endres eller slettes."))
 

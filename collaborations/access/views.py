@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 from django_ratelimit.decorators import ratelimit
 
@@ -63,3 +63,33 @@ def audit_trail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "collaborations/access/audit_trail.html", {
         "collaboration": collaboration, "filter": filterset, "page": page, "query": query.urlencode(),
     })
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    """Where each role's work is, after logging in: the secretariat on its
+    collaboration's page, whoever reports status on "Mine tiltak", a
+    politician on the municipality's page in its collaboration (or a start
+    page when the municipality is in several)."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("home")
+    managed = list(policy.collaborations_where(user, Action.MANAGE).order_by("name")[:2])
+    if len(managed) == 1 and not user.is_superuser:
+        return redirect("collaboration_detail", slug=managed[0].slug)
+    if selectors.has_measures_to_report(user):
+        return redirect("my_measures")
+    if selectors.is_politician(user):
+        memberships = selectors.municipal_memberships(user)
+        if len(memberships) == 1:
+            m = memberships[0]
+            return redirect("dashboard_municipality", slug=m.collaboration.slug, number=m.municipality.number)
+        return redirect("my_collaborations")
+    return redirect("home")
+
+
+@login_required
+def my_collaborations(request: HttpRequest) -> HttpResponse:
+    """A politician's (or administrator's) start page: their municipality in
+    each collaboration it is a member of, with the pages and reports for it."""
+    return render(request, "collaborations/access/my_collaborations.html",
+                  {"memberships": selectors.municipal_memberships(request.user)})

@@ -14,13 +14,13 @@ def test_it_shows_the_login_page_in_norwegian(client):
     assert "Brukernavn" in body and "Passord" in body and "Glemt passordet?" in body
 
 
-def test_it_logs_in_and_lands_on_my_measures(client, db):
+def test_it_logs_in_and_sends_the_user_on_to_where_the_work_is(client, db):
     make_user("kari")
 
     response = client.post(reverse("login"), {"username": "kari", "password": "passord-for-test-123"})
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("my_measures")
+    assert response["Location"] == reverse("start")  # tests/access/test_start.py: where each role lands
 
 
 def test_it_refuses_a_wrong_password_with_a_norwegian_message(client, db):

@@ -72,6 +72,7 @@ HIDDEN = {
 
 LOGIN = 302  # anonymous visitors are sent to the login page (admin: its own login)
 ADMIN_GONE = 302  # the admin redirects a row outside the user's queryset to its index
+LANDS = (302,)  # /start/ sends each role on to where its work is (tests/access/test_start.py)
 
 #            anonymous stranger politician admin_p admin_o coordinator secretariat superuser
 def row(*statuses) -> dict:
@@ -169,6 +170,14 @@ HTTP = [
      row(LOGIN, 403, 403, 403, 403, 403, 404, 404)),
     ("import_confirm", "post", lambda w, o: reverse("import_confirm", args=["nord-troms", "ukjent"]),
      row(LOGIN, 403, 403, 403, 403, 403, 404, 404)),
+    # the installation's own pages: the accessibility statement and the icon, for everyone
+    ("accessibility_statement", "get", lambda w, o: reverse("accessibility_statement"),
+     row(200, 200, 200, 200, 200, 200, 200, 200)),
+    ("favicon", "get", lambda w, o: reverse("favicon"), row(*[(302,)] * 8)),  # to the static icon
+    # where each role lands after logging in, and the politicians' start page
+    ("start", "get", lambda w, o: reverse("start"), row(*[LANDS] * 8)),
+    ("my_collaborations", "get", lambda w, o: reverse("my_collaborations"),
+     row(LOGIN, 200, 200, 200, 200, 200, 200, 200)),
     # the audit trail: the secretariat of the collaboration only
     ("audit_trail", "get", lambda w, o: reverse("audit_trail", args=["nord-troms"]),
      row(LOGIN, 403, 403, 403, 403, 403, 200, 200)),
@@ -259,7 +268,9 @@ def test_it_answers_each_role_as_the_table_says(matrix, name, method, build, rol
 def _named_urls() -> set[str]:
     names = set()
     for entry in get_resolver().url_patterns:
-        if isinstance(entry, URLResolver) and getattr(entry.urlconf_module, "__name__", "") in (
+        if isinstance(entry, URLPattern) and entry.name:  # the installation's own pages (portal/urls.py)
+            names.add(entry.name)
+        elif isinstance(entry, URLResolver) and getattr(entry.urlconf_module, "__name__", "") in (
                 "collaborations.urls", "reporting.urls"):
             prefix = f"{entry.namespace}:" if entry.namespace else ""
             names |= {prefix + p.name for p in entry.url_patterns if isinstance(p, URLPattern) and p.name}

@@ -2,7 +2,7 @@
 against pytest-django's `live_server`.
 
 Fixtures:
-- `page`: a fresh browser context and page, 1280x900, locale nb-NO.
+- `page`: a fresh browser context and page, 1366x900, locale nb-NO.
 - `phone_page`: the same at 375x812 (a phone).
 - `login(page, live_server, username, password="demo", next=None)`: logs in
   through the real login form at /konto/login/.
@@ -59,7 +59,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SKIP_MESSAGE = "Chromium not found: browser tests skipped"
-DESKTOP = {"width": 1280, "height": 900}
+DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 375, "height": 812}
 LOCALE = "nb-NO"
 TIMEZONE = "Europe/Oslo"
@@ -161,7 +161,7 @@ def _save_failure_screenshot(page: Page, test_name: str) -> None:
 
 @pytest.fixture
 def page(browser: Browser, live_server, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A desktop page (1280x900, nb-NO). Depending on live_server gives the test a transactional db."""
+    """A desktop page (1366x900, nb-NO). Depending on live_server gives the test a transactional db."""
     yield from _open_page(browser, request, viewport=DESKTOP)
 
 

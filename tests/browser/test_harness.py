@@ -15,7 +15,7 @@ def test_it_renders_home_page_in_chromium(page, live_server, check_a11y, snap):
     assert page.locator("html").get_attribute("lang") == "nb"
     assert page.get_by_role("heading", level=1).inner_text() == "Interkommunale samarbeid"
     assert page.evaluate("navigator.language") == "nb-NO"
-    assert page.viewport_size == {"width": 1280, "height": 900}
+    assert page.viewport_size == {"width": 1366, "height": 900}
     check_a11y(page)
     path = snap(page, "harness-home", mobile=True)
     assert path.stat().st_size > 1000

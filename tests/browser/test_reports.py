@@ -35,7 +35,7 @@ def test_it_lets_the_secretariat_generate_download_and_publish(page, live_server
     form.get_by_label("Skjæringsdato").fill("2024-12-31")
     form.get_by_role("button", name="Lag rapportene").click()
 
-    expect(page.get_by_text("2 rapport(er) er bestilt. Framdriften vises under.")).to_be_visible()
+    expect(page.get_by_text("2 rapporter er bestilt. Framdriften vises under.")).to_be_visible()
     rows = page.locator("table.reports tbody tr")
     expect(rows).to_have_count(2)
     expect(rows.nth(0)).to_contain_text("Kåfjord kommunestyre")
@@ -50,12 +50,19 @@ def test_it_lets_the_secretariat_generate_download_and_publish(page, live_server
     assert download.value.suggested_filename == f"Årsrapport til kommunestyret 2024 Kåfjord (rapport {kafjord.pk}).pdf"
     assert download.value.path().read_bytes()[:5] == b"%PDF-"
 
-    rows.nth(0).get_by_role("button", name="Publiser").click()
+    rows.nth(0).get_by_role("link", name="Publiser …").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Publisere rapporten?")
+    expect(page.get_by_text("Publiseringen kan ikke angres.")).to_be_visible()
+    assert ReportJob.objects.get(pk=kafjord.pk).published_at is None  # the link only asks
+    check_a11y(page)
+    snap(page, "reports-01b-publish-confirm", mobile=True)
+    page.get_by_role("button", name="Publiser rapporten").click()
     expect(page.get_by_text(f"Rapport {kafjord.pk} er publisert. Den kan ikke lenger endres eller slettes.")) \
         .to_be_visible()
     row = page.locator(f"#job-{kafjord.pk}")
     expect(row.get_by_role("button", name="Slett")).to_have_count(0)
     expect(row.get_by_role("button", name="Ny, rettet versjon")).to_be_visible()
+    assert ReportJob.objects.get(pk=kafjord.pk).published_at is not None
     check_a11y(page)
     snap(page, "reports-02-published")
 
@@ -96,5 +103,5 @@ def test_it_shows_politicians_finished_reports_but_nothing_unfinished(page, live
     expect(page.locator(f"#job-{draft.pk}")).to_be_visible()
     expect(page.locator(f"#job-{unfinished.pk}")).to_have_count(0)
     expect(page.get_by_role("heading", name="Lag rapporter")).to_have_count(0)
-    expect(page.get_by_role("button", name="Publiser")).to_have_count(0)
+    expect(page.get_by_role("link", name="Publiser …")).to_have_count(0)
     check_a11y(page)

@@ -218,8 +218,8 @@ def test_it_translates_plurals_and_placeholders():
     with translation.override("en"):
         one = translation.ngettext("%(n)s tiltak", "%(n)s tiltak", 1) % {"n": 1}
         many = translation.ngettext("%(n)s tiltak", "%(n)s tiltak", 3) % {"n": 3}
-        greeting = translation.gettext("Logg ut %(name)s") % {"name": "Kari"}
-    assert (one, many, greeting) == ("1 measure", "3 measures", "Log out Kari")
+        greeting = translation.gettext("Innlogget som %(name)s") % {"name": "Kari"}
+    assert (one, many, greeting) == ("1 measure", "3 measures", "Signed in as Kari")
 
 
 # -- The catalogue ---------------------------------------------------------------------

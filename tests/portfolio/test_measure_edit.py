@@ -120,3 +120,12 @@ def test_it_takes_the_right_to_edit_from_a_former_responsible_person(client, wor
     client.force_login(former)
     assert client.post(url(world.shared), edit_data(world.shared, title="Fortsatt min?")).status_code == 403
     assert Measure.objects.get(pk=world.shared.pk).title == "Nytt sak- og arkivsystem"
+
+
+def test_its_empty_choices_read_in_norwegian(client, world):
+    client.force_login(world.admin_kafjord)
+
+    body = client.get(url(world.shared)).content.decode()
+
+    assert "Select an option" not in body
+    assert body.count('<option value="" selected>– Velg –</option>') == 3  # kind, scores

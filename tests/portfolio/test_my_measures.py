@@ -53,7 +53,14 @@ def test_it_lists_nothing_for_a_politician(client, world):
     response = client.get(URL)
 
     assert titles(response) == []
-    assert "Ingen tiltak passer med filteret." in response.content.decode()
+    assert ('Du har ingen tiltak å rapportere status på. Kommunens tiltak, hva den betaler og rapportene til '
+            'kommunestyret finner du under <a href="/mine-samarbeid/">Mine samarbeid</a>.') in response.content.decode()
+
+
+def test_it_says_when_a_filter_finds_nothing(client, world):
+    client.force_login(world.admin_kafjord)
+
+    assert "Ingen tiltak passer med filteret." in client.get(URL, {"q": "finnes ikke"}).content.decode()
 
 
 def test_it_shows_phase_light_as_text_and_icon_and_due_flag(client, world):

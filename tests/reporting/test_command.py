@@ -22,7 +22,7 @@ def test_it_generates_all_member_councils(world, media, capsys, django_capture_o
     jobs = ReportJob.objects.order_by("municipality__name")
     assert [(j.municipality.name, j.status, j.requested_by) for j in jobs] == [
         ("Kåfjord", "done", None), ("Lyngen", "done", None)]
-    assert capsys.readouterr().out == f"Bestilt 2 rapport(er): {jobs[0].pk}, {jobs[1].pk}\n"
+    assert capsys.readouterr().out == f"Bestilt 2 rapporter: {jobs[0].pk}, {jobs[1].pk}\n"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -32,7 +32,7 @@ def test_it_waits_and_prints_pages_size_and_checksum(world, media, capsys):
     job = ReportJob.objects.get()
     assert job.status == "done"
     assert capsys.readouterr().out == (
-        f"Bestilt 1 rapport(er): {job.pk}\n"
+        f"Bestilt 1 rapport: {job.pk}\n"
         f"{job.pk}: Årsrapport til regionrådet 2024: {job.page_count} sider, {job.size} byte, "
         f"sha256 {job.sha256}, reports/nord-troms/2024/regional-{job.pk}.pdf\n")
 

@@ -1,6 +1,7 @@
 """The report content is the portfolio as it stood on the cut-off date."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,9 @@ from collaborations.economy.models import HostAgreementParticipant
 from collaborations.portfolio.services import measure_post_status_update, measure_set_participants, measure_update
 from reporting.content import build_content
 from reporting.pdf import content_html
+from tests.factories import make_measure
 from tests.reporting.helpers import (
+    at,
     build_2024,
     eager_celery,  # noqa: F401
 )
@@ -117,7 +120,56 @@ def test_it_shows_changes_since_the_previous_report(world):
 def test_it_lists_decisions_ahead(world):
     build_2024(world)
     decisions = _content(world, world.lyngen).decisions
-    assert [(d.measure.title, d.kind, d.due) for d in decisions] == [
-        ("IT-samarbeid", "Oppfølging med frist", dt.date(2025, 3, 1)),
-        ("Brannsamarbeid Nord-Troms", "Forslag som krever vedtak", None),
+    assert [(d.title, d.kind, d.due, d.overdue) for d in decisions] == [
+        ("1.1 IT-samarbeid", "Oppfølging med frist", dt.date(2025, 3, 1), False),
+        ("1.2 Brannsamarbeid Nord-Troms", "Forslag som venter på vedtak", None, False),
+        # Lyngen buys the IT service, and its council has not adopted the agreement yet
+        ("Felles IT-drift", "Avtale som venter på vedtak i kommunestyret", None, False),
     ]
+    assert decisions[2].who == "Lyngen kommunestyre"
+
+
+def test_it_puts_overdue_follow_ups_first_and_flags_them(world):
+    it, *_rest = build_2024(world)
+    measure_post_status_update(acting_user=world.secretariat, measure=it, reported_on=dt.date(2024, 6, 1),
+                               phase="in_progress", traffic_light="green", follow_up_text="Avklare lisenser",
+                               follow_up_responsible="IT-leder", follow_up_due=dt.date(2024, 9, 1),
+                               recorded_at=at(2024, 6, 1))
+    content = _content(world, world.kafjord)
+    first = content.decisions[0]
+    assert (first.title, first.kind, first.overdue, first.due) == (
+        "1.1 IT-samarbeid", "Oppfølging over frist", True, dt.date(2024, 9, 1))
+    html = content_html(content)
+    assert "Oppfølging over frist" in html and "Frist passert" in html
+
+
+def test_it_says_plainly_when_a_measure_had_no_update_in_the_year(world):
+    """Old text is never printed as this year's status."""
+    old = make_measure(world.collaboration, title="Felles strategidokument", strategy=world.strategy,
+                       participants=[world.kafjord], recorded_at=at(2019, 3, 1))
+    measure_post_status_update(acting_user=world.secretariat, measure=old, reported_on=dt.date(2019, 9, 1),
+                               phase="in_progress", traffic_light="green",
+                               status_text="Utarbeider felles strategidokument høst 2019.", recorded_at=at(2019, 9, 1))
+    content = _content(world, world.kafjord)
+    row = next(m for m in content.measures if m.title == "Felles strategidokument")
+    assert row.narrative == [] and row.last_before.reported_on == dt.date(2019, 9, 1)
+    text = " ".join(content_html(content).split())
+    assert ("Ingen samlet statusoppdatering fra 01.01.2024 til 31.12.2024. Siste samlede statusoppdatering er "
+            "fra 01.09.2019.") in text
+    assert "Utarbeider felles strategidokument" not in text
+
+
+def test_it_prints_the_municipalitys_own_part_with_reason_and_follow_up(world):
+    it, *_rest = build_2024(world)
+    measure_post_status_update(acting_user=world.admin_kafjord, measure=it, reported_on=dt.date(2024, 11, 1),
+                               municipality=world.kafjord, phase="in_progress", traffic_light="red",
+                               light_reason="Mangler lisenser", status_text="Kåfjord venter på lisenser.",
+                               follow_up_text="Bestille lisenser", follow_up_responsible="Rådmannen",
+                               follow_up_due=dt.date(2025, 1, 15), recorded_at=at(2024, 11, 1))
+    content = _content(world, world.kafjord)
+    entry = next(e for e in content.measures[0].narrative if e.reported_on == dt.date(2024, 11, 1))
+    assert (entry.is_part, entry.light_reason, entry.follow_up, entry.follow_up_responsible) == (
+        True, "Mangler lisenser", "Bestille lisenser", "Rådmannen")
+    text = " ".join(re.sub(r"<[^>]+>", " ", content_html(content)).split())
+    assert "Delen til Kåfjord" in text and "Begrunnelse: Mangler lisenser" in text
+    assert "Oppfølging: Bestille lisenser (ansvar: Rådmannen, frist 15.01.2025)" in text

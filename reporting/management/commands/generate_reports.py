@@ -46,7 +46,7 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         ids = list(batch.jobs.order_by("pk").values_list("pk", flat=True))
-        self.stdout.write(f"Bestilt {len(ids)} rapport(er): {', '.join(map(str, ids))}")
+        self.stdout.write(f"Bestilt {len(ids)} {'rapport' if len(ids) == 1 else 'rapporter'}: {', '.join(map(str, ids))}")
         if o["wait"]:
             self._wait(ids, o["timeout"])
 
