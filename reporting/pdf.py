@@ -52,14 +52,19 @@ def document_html(content: ReportContent, body: str, *, job=None) -> str:
     })
 
 
-def html_to_pdf(html: str) -> tuple[bytes, int]:
-    """WeasyPrint alone: the final HTML to PDF/A-2a bytes and the page count."""
+def layout(html: str):
+    """WeasyPrint's laid-out document (pages and boxes) for the final HTML."""
     from weasyprint import CSS, HTML  # imported late: heavy, and only workers need it
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()  # the @font-face fonts vendored in static/fonts, never the host's
-    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).render(
         stylesheets=[CSS(filename=str(STYLESHEET), font_config=fonts)], font_config=fonts)
+
+
+def html_to_pdf(html: str) -> tuple[bytes, int]:
+    """WeasyPrint alone: the final HTML to PDF/A-2a bytes and the page count."""
+    document = layout(html)
     pdf = document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
     return pdf, len(document.pages)
 

@@ -173,3 +173,15 @@ def test_it_prints_the_municipalitys_own_part_with_reason_and_follow_up(world):
     text = " ".join(re.sub(r"<[^>]+>", " ", content_html(content)).split())
     assert "Delen til Kåfjord" in text and "Begrunnelse: Mangler lisenser" in text
     assert "Oppfølging: Bestille lisenser (ansvar: Rådmannen, frist 15.01.2025)" in text
+
+
+def test_it_draws_the_chart_with_numbers_svg_understands(world):
+    """The chart's coordinates are written with a decimal point, not the
+    Norwegian comma: with "230,0" WeasyPrint draws no bars and cuts the labels."""
+    build_2024(world)
+
+    html = content_html(_content(world, world.kafjord))
+
+    svg = html[html.index('<svg xmlns="http://www.w3.org/2000/svg" class="chart"'):html.index("</svg>")]
+    assert re.findall(r'="\d+,\d+"', svg) == []
+    assert re.search(r'<rect x="230\.0" y="30" width="\d+\.\d" height="18" fill="#[0-9a-f]{6}"', svg)

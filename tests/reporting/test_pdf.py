@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from collaborations.portfolio.services import measure_create
 from reporting.content import build_content
-from reporting.pdf import render
+from reporting.pdf import content_html, document_html, layout, render
 from tests.reporting.helpers import (
     at,
     build_2024,
@@ -117,3 +117,28 @@ def test_it_draws_charts_as_svg_not_images(kafjord_pdf):
         xobjects = page.get("/Resources", {}).get("/XObject", {}) or {}
         assert all(x.get_object().get("/Subtype") != "/Image" for x in xobjects.values())
     assert "Tiltak per strategi" in "\n".join(_text(reader))
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", None) or []:
+        yield from _boxes(child)
+
+
+@pytest.mark.parametrize("report_type, municipality", [("council", "kafjord"), ("regional", None),
+                                                        ("halfyear", None)])
+def test_no_text_runs_past_the_right_margin(world, report_type, municipality):
+    """Every line of text on every page ends inside the page's content area
+    (the cost table's headings once ran 12 pt past it)."""
+    build_2024(world)
+    content = build_content(collaboration=world.collaboration, report_type=report_type, year=2024,
+                            cutoff=dt.date(2024, 12, 31), municipality=getattr(world, municipality or "", None))
+    document = layout(document_html(content, content_html(content)))
+
+    outside = []
+    for number, page in enumerate(document.pages, 1):
+        right = page._page_box.content_box_x() + page._page_box.width
+        outside += [(number, box.text, round(box.position_x + box.width - right, 1))
+                    for box in _boxes(page._page_box)
+                    if type(box).__name__ == "TextBox" and box.position_x + box.width > right + 0.5]
+    assert len(document.pages) > 2 and outside == []
