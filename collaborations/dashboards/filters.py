@@ -16,11 +16,10 @@ from .selectors import (
     EXCEPTION_KINDS,
     Moment,
     annotate_changes,
-    change_label,
     change_q,
     collaboration_measures,
-    exception_label,
     exception_q,
+    kind_label,
     severity_order,
     with_last_update,
 )
@@ -58,9 +57,9 @@ class MeasureListFilter(django_filters.FilterSet):
         self.moment = moment or Moment.current()
         self.filters["exception"].extra["choices"] = [
             ("any", _("Alle avvik")), ("attention", _("Krever oppmerksomhet"))] + [
-            (k, exception_label(k)) for k in EXCEPTION_KINDS]
+            (k, kind_label(k)) for k in EXCEPTION_KINDS]
         self.filters["change"].extra["choices"] = [("any", _("Alle endringer"))] + [
-            (k, change_label(k)) for k in CHANGE_KINDS]
+            (k, kind_label(k)) for k in CHANGE_KINDS]
 
     def filter_strategy(self, qs, name, value):
         if value == "none":

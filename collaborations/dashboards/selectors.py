@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..access import policy
 from ..common.dates import end_of, norwegian_date, start_of
@@ -56,14 +56,24 @@ EXCEPTION_KINDS = ("red", "amber", "overdue", "deadline", "stale")
 ATTENTION_KINDS = ("red", "amber", "overdue", "deadline")
 
 
-def exception_label(kind: str) -> str:
-    return {
-        "red": _("Ikke i rute (rødt lys)"),
-        "amber": _("Risiko (gult lys)"),
-        "overdue": _("Oppfølging over frist"),
-        "stale": _("Ikke oppdatert på over %(days)s dager") % {"days": settings.DASHBOARD_STALE_DAYS},
-        "deadline": _("Sluttdato passert"),
-    }[kind]
+# What each kind of exception (EXCEPTION_KINDS) and of change since a date
+# (CHANGE_KINDS) is called on the pages and in the filters.
+KIND_LABELS = {
+    "red": gettext_lazy("Ikke i rute (rødt lys)"),
+    "amber": gettext_lazy("Risiko (gult lys)"),
+    "overdue": gettext_lazy("Oppfølging over frist"),
+    "deadline": gettext_lazy("Sluttdato passert"),
+    "stale": gettext_lazy("Ikke oppdatert på over %(days)s dager"),
+    "new": gettext_lazy("Nye tiltak"),
+    "light": gettext_lazy("Endret trafikklys"),
+    "phase": gettext_lazy("Endret fase"),
+    "updated": gettext_lazy("Med nye statusoppdateringer"),
+}
+
+
+def kind_label(kind: str) -> str:
+    label = str(KIND_LABELS[kind])
+    return label % {"days": settings.DASHBOARD_STALE_DAYS} if kind == "stale" else label
 
 
 def exception_q(kind: str, moment: Moment) -> Q:
@@ -161,7 +171,7 @@ class Counts:
     @property
     def exception_rows(self) -> list[tuple[str, str, int]]:
         """What needs attention, kind by kind (stale apart: `stale`)."""
-        return [(k, exception_label(k), self.exceptions.get(k, 0)) for k in ATTENTION_KINDS]
+        return [(k, kind_label(k), self.exceptions.get(k, 0)) for k in ATTENTION_KINDS]
 
     @property
     def stale(self) -> int:
@@ -231,24 +241,13 @@ def exceptions(user, collaboration: Collaboration, moment: Moment, limit: int = 
                 .order_by(severity_order(moment.today), "follow_up_due", "strategy__number", "position", "title")
                 [:limit])
     for m in rows:
-        m.exception_kinds = [(k, exception_label(k)) for k in exception_kinds(m, moment)]
+        m.exception_kinds = [(k, kind_label(k)) for k in exception_kinds(m, moment)]
     return rows
 
 
 # ---------------------------------------------------------------- changes since a date
 
 CHANGE_KINDS = ("new", "light", "phase", "updated")
-
-
-def change_label(kind: str) -> str:
-    return {
-        "new": _("Nye tiltak"),
-        "light": _("Endret trafikklys"),
-        "phase": _("Endret fase"),
-        "updated": _("Med nye statusoppdateringer"),
-    }[kind]
-
-
 
 
 def annotate_changes(qs: QuerySet[Measure], since: dt.date) -> QuerySet[Measure]:
@@ -289,7 +288,7 @@ class Changes:
 
     @property
     def rows(self) -> list[tuple[str, str, int]]:
-        return [(k, change_label(k), self.counts.get(k, 0)) for k in CHANGE_KINDS]
+        return [(k, kind_label(k), self.counts.get(k, 0)) for k in CHANGE_KINDS]
 
 
 def changes_since(user, collaboration: Collaboration, since: dt.date, limit: int = 40) -> Changes:

@@ -176,7 +176,7 @@ def measure_list(request: HttpRequest, slug: str) -> HttpResponse:
         filterset = filters.measure_list(request.user, collaboration, request.GET, moment)
         page = Paginator(filterset.qs, 50).get_page(request.GET.get("side"))
         for m in page.object_list:
-            m.exception_kinds = [(k, dashboards.exception_label(k)) for k in dashboards.exception_kinds(m, moment)]
+            m.exception_kinds = [(k, dashboards.kind_label(k)) for k in dashboards.exception_kinds(m, moment)]
         query = request.GET.copy()
         query.pop("side", None)
         return {"filter": filterset, "page": page, "query": query.urlencode(), "is_filtered": bool(query),

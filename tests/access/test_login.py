@@ -99,3 +99,13 @@ def test_it_logs_out_with_a_post(client, db):
 
     assert response.status_code == 302  # LOGOUT_REDIRECT_URL
     assert "_auth_user_id" not in client.session
+
+
+def test_the_header_says_who_is_signed_in_apart_from_the_log_out_button(client, world):
+    """"Logg ut Saksbehandler Kåfjord" read as one command."""
+    client.force_login(world.admin_kafjord)
+
+    page = client.get("/").content.decode()
+
+    assert '<span class="who-am-i">Innlogget som Kari Kåfjord</span>' in page
+    assert '<button type="submit" class="link-button">Logg ut</button>' in page

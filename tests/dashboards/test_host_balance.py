@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.urls import reverse
 
 from collaborations.economy.models import HostAgreement, HostAgreementParticipant
-from tests.dashboards.support import grow, queries_for
+from tests.dashboards.helpers import assert_hidden_from_the_public, assert_same_queries_at_ten_times_the_data
 
 
 def url(world):
@@ -30,16 +30,17 @@ def test_it_shows_services_and_positions_per_member_as_table_and_chart(world, cl
 
 def test_it_leaves_internal_agreements_out_for_the_public(world, client):
     agreement(world, "Hemmelig drift", world.kafjord, "4", visibility="internal")
-    assert "Hemmelig drift" not in client.get(url(world)).content.decode()
-    client.force_login(world.politician_kafjord)
-    assert "Hemmelig drift" not in client.get(url(world)).content.decode()
-    client.force_login(world.secretariat)
-    assert "Hemmelig drift" in client.get(url(world)).content.decode()
+    assert_hidden_from_the_public(world, client, url(world), "Hemmelig drift", insider="secretariat")
 
 
 def test_it_runs_the_same_number_of_queries_at_ten_times_the_data(world, client):
     agreement(world, "PPT", world.kafjord, "2")
-    grow(world, factor=1)   # the same shape of data at both sizes
-    small = queries_for(client, url(world))
-    grow(world, factor=10)
-    assert queries_for(client, url(world)) == small
+    assert_same_queries_at_ten_times_the_data(world, client, url(world))
+
+
+def test_it_counts_services_in_the_singular_and_plural(world, client):
+    agreement(world, "Barnevern", world.lyngen, "6.5")
+    assert "1 tjeneste og 6,5 årsverk i alt." in " ".join(client.get(url(world)).content.decode().split())
+
+    agreement(world, "PPT", world.kafjord, "2")
+    assert "2 tjenester og 8,5 årsverk i alt." in " ".join(client.get(url(world)).content.decode().split())

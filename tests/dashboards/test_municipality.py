@@ -5,7 +5,11 @@ from django.urls import reverse
 
 from collaborations.economy.models import HostAgreement, HostAgreementParticipant
 from collaborations.registry.models import PopulationFigure
-from tests.dashboards.support import grow, linked_numbers, list_count, queries_for
+from tests.dashboards.helpers import (
+    assert_every_number_links_to_its_list,
+    assert_hidden_from_the_public,
+    assert_same_queries_at_ten_times_the_data,
+)
 
 
 def url(world, number="5426"):
@@ -53,33 +57,20 @@ def test_it_shows_a_missing_population_as_the_error_text(world, client, it_servi
 
 
 def test_it_hides_internal_measures_from_anonymous_and_politicians(world, client):
-    assert "Helhetlig ROS-analyse" not in client.get(url(world)).content.decode()
-    client.force_login(world.politician_kafjord)
-    assert "Helhetlig ROS-analyse" not in client.get(url(world)).content.decode()
-    client.force_login(world.admin_kafjord)
-    assert "Helhetlig ROS-analyse" in client.get(url(world)).content.decode()
+    assert_hidden_from_the_public(world, client, url(world), "Helhetlig ROS-analyse", insider="admin_kafjord")
 
 
 def test_it_answers_404_for_a_municipality_outside_the_collaboration(world, client):
     assert client.get(url(world, world.outsider.number)).status_code == 404
 
 
-@pytest.mark.parametrize("who", ["anonymous", "admin"])
-def test_it_links_every_number_to_the_list_it_counts(world, client, who):
-    grow(world, factor=1)
-    if who == "admin":
-        client.force_login(world.admin_kafjord)
-    links = linked_numbers(client.get(url(world)).content.decode())
-    assert len(links) == 3
-    for href, number in links:
-        assert list_count(client, href) == number, href
+@pytest.mark.parametrize("user", [None, "admin_kafjord"], ids=["anonymous", "admin"])
+def test_it_links_every_number_to_the_list_it_counts(world, client, user):
+    assert_every_number_links_to_its_list(world, client, url(world), links=3, user=user)
 
 
 def test_it_runs_the_same_number_of_queries_at_ten_times_the_data(world, client, it_service):
-    grow(world, factor=1)   # the same shape of data at both sizes
-    small = queries_for(client, url(world))
-    grow(world, factor=10)
-    assert queries_for(client, url(world)) == small
+    assert_same_queries_at_ten_times_the_data(world, client, url(world))
 
 
 def test_it_shows_the_municipalitys_own_part_beside_the_overall_status(client, world):

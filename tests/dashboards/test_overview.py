@@ -84,7 +84,7 @@ def test_it_uses_the_stale_threshold_setting(world, settings):
     moment = dashboards.Moment.current()
     world.shared.last_status_at = moment.now - dt.timedelta(days=200)
     assert "stale" not in dashboards.exception_kinds(world.shared, moment)
-    assert dashboards.exception_label("stale") == "Ikke oppdatert på over 400 dager"
+    assert dashboards.kind_label("stale") == "Ikke oppdatert på over 400 dager"
 
 
 def test_it_defaults_since_to_the_last_regional_council_meeting(world, client):

@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from tests.dashboards.support import grow, queries_for
+from tests.dashboards.helpers import assert_hidden_from_the_public, assert_same_queries_at_ten_times_the_data
 from tests.factories import make_measure
 
 
@@ -21,15 +21,8 @@ def test_it_ranks_measures_by_potential_times_feasibility(world, client):
 
 def test_it_leaves_internal_measures_out_of_the_public_matrix(world, client):
     make_measure(world.collaboration, title="Intern vurdering", potential=9, feasibility=9, visibility="internal")
-    assert "Intern vurdering" not in client.get(url(world)).content.decode()
-    client.force_login(world.politician_kafjord)
-    assert "Intern vurdering" not in client.get(url(world)).content.decode()
-    client.force_login(world.secretariat)
-    assert "Intern vurdering" in client.get(url(world)).content.decode()
+    assert_hidden_from_the_public(world, client, url(world), "Intern vurdering", insider="secretariat")
 
 
 def test_it_runs_the_same_number_of_queries_at_ten_times_the_data(world, client):
-    grow(world, factor=1)   # the same shape of data at both sizes
-    small = queries_for(client, url(world))
-    grow(world, factor=10)
-    assert queries_for(client, url(world)) == small
+    assert_same_queries_at_ten_times_the_data(world, client, url(world))

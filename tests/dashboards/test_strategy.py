@@ -4,7 +4,11 @@ import pytest
 from django.urls import reverse
 
 from collaborations.portfolio.services import measure_post_status_update
-from tests.dashboards.support import grow, linked_numbers, list_count, queries_for
+from tests.dashboards.helpers import (
+    assert_every_number_links_to_its_list,
+    assert_hidden_from_the_public,
+    assert_same_queries_at_ten_times_the_data,
+)
 
 
 def url(world, number=1):
@@ -24,32 +28,19 @@ def test_it_shows_goal_expected_result_and_measures_with_last_update(world, clie
 
 
 def test_it_hides_internal_measures_from_anonymous_and_politicians(world, client):
-    assert "Helhetlig ROS-analyse" not in client.get(url(world)).content.decode()
-    client.force_login(world.politician_kafjord)
-    assert "Helhetlig ROS-analyse" not in client.get(url(world)).content.decode()
-    client.force_login(world.secretariat)
-    content = client.get(url(world)).content.decode()
-    assert "Helhetlig ROS-analyse" in content and "Intern" in content
+    content = assert_hidden_from_the_public(world, client, url(world), "Helhetlig ROS-analyse", insider="secretariat")
+    assert "Intern" in content
 
 
 def test_it_answers_404_for_a_missing_strategy(world, client):
     assert client.get(url(world, 9)).status_code == 404
 
 
-@pytest.mark.parametrize("who", ["anonymous", "secretariat"])
-def test_it_links_every_number_to_the_list_it_counts(world, client, who):
-    grow(world, factor=1)
-    if who == "secretariat":
-        client.force_login(world.secretariat)
-    links = linked_numbers(client.get(url(world)).content.decode())
-    assert len(links) == 4
-    for href, number in links:
-        assert list_count(client, href) == number, href
+@pytest.mark.parametrize("user", [None, "secretariat"], ids=["anonymous", "secretariat"])
+def test_it_links_every_number_to_the_list_it_counts(world, client, user):
+    assert_every_number_links_to_its_list(world, client, url(world), links=4, user=user)
 
 
 def test_it_runs_the_same_number_of_queries_at_ten_times_the_data(world, client):
     client.force_login(world.politician_kafjord)
-    grow(world, factor=1)   # the same shape of data at both sizes
-    small = queries_for(client, url(world))
-    grow(world, factor=10)
-    assert queries_for(client, url(world)) == small
+    assert_same_queries_at_ten_times_the_data(world, client, url(world))

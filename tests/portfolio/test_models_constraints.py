@@ -54,6 +54,14 @@ def _host_participant(w):
     return lambda: HostAgreementParticipant(agreement=a, municipality=w.lyngen)
 
 
+def _role(user: str, role: str, message: str, **scope: str):
+    """A case: the world's `user` given `role` for the world's objects named in `scope`."""
+    return (lambda w: RoleAssignment(user=getattr(w, user), role=role, **{k: getattr(w, v) for k, v in scope.items()}),
+            message)
+
+
+_AGAIN = "Brukeren har allerede denne rollen for %s."
+
 UNIQUE_DEFAULT = "finnes allerede"  # Django's own (Norwegian) message for a unique constraint without one
 
 CASES = {
@@ -150,19 +158,11 @@ CASES = {
     "subproject_code_unique": (
         lambda w: twice(lambda: Subproject(collaboration=w.collaboration, kind="dp", code="9.1", name="DP")),
         UNIQUE_DEFAULT),
-    "role_has_its_scope": (
-        # clean() names the missing field first; the constraint then is not asked again
-        lambda w: RoleAssignment(user=w.stranger, role="secretariat", municipality=w.kafjord),
-        "Velg samarbeidet sekretariatet gjelder."),
-    "role_unique_per_municipality": (
-        lambda w: RoleAssignment(user=w.admin_kafjord, role="municipal_admin", municipality=w.kafjord),
-        "Brukeren har allerede denne rollen for kommunen."),
-    "role_unique_per_collaboration": (
-        lambda w: RoleAssignment(user=w.secretariat, role="secretariat", collaboration=w.collaboration),
-        "Brukeren har allerede denne rollen for samarbeidet."),
-    "role_unique_per_network": (
-        lambda w: RoleAssignment(user=w.coordinator, role="network_coordinator", network=w.network),
-        "Brukeren har allerede denne rollen for nettverket."),
+    # clean() names the missing field first; the constraint then is not asked again
+    "role_has_its_scope": _role("stranger", "secretariat", "Velg samarbeidet sekretariatet gjelder.", municipality="kafjord"),
+    "role_unique_per_municipality": _role("admin_kafjord", "municipal_admin", _AGAIN % "kommunen", municipality="kafjord"),
+    "role_unique_per_collaboration": _role("secretariat", "secretariat", _AGAIN % "samarbeidet", collaboration="collaboration"),
+    "role_unique_per_network": _role("coordinator", "network_coordinator", _AGAIN % "nettverket", network="network"),
     "round_deadline_after_start": (
         lambda w: round_(w, deadline=D(2024, 2, 1)), "Fristen kan ikke være før startdatoen."),
     "round_title_unique": (

@@ -93,6 +93,9 @@ def test_it_lists_hosting_buying_and_payments_from_history(world):
     assert lines["IT-samarbeid"].share_ore == 21_666_667
     html = content_html(kafjord)
     assert "433\u00a0333,33\u00a0kr" in html
+    # the year the figures are for, and the population date (not a bare "2024" under "Innbyggertall per 1.1.")
+    assert '<th scope="col" class="num">Totalt i 2024</th>' in html
+    assert "etter innbyggertall 1. januar 2024" in html and "Innbyggertall per 1.1." not in html
 
 
 def test_it_totals_per_strategy_and_per_municipality_for_the_regional_council(world):

@@ -168,3 +168,28 @@ def test_it_refuses_changes_from_politicians_and_hides_drafts(world, reports, cl
                                           cutoff=dt.date(2024, 12, 31), requested_by=world.secretariat)
     assert client.post(reverse(f"reporting:{action}", args=[unfinished.pk])).status_code == 404
     assert client.get(reverse("reporting:download", args=[unfinished.pk])).status_code == 404
+
+
+def test_it_orders_this_years_report_with_the_cut_off_left_blank(world, media, client,
+                                                                 django_capture_on_commit_callbacks):
+    """The cut-off the user never filled is not refused as lying in the future: it is today."""
+    client.force_login(world.secretariat)
+    this_year = dt.date.today().year
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reporting:generate"), {
+            "collaboration": world.collaboration.pk, "report_type": "council", "year": this_year, "cutoff": "",
+            "municipality": world.kafjord.pk}, follow=True)
+
+    assert "1 rapport er bestilt. Framdriften vises under." in response.content.decode()
+    assert ReportJob.objects.get().cutoff == min(dt.date.today(), dt.date(this_year, 12, 31))
+
+
+def test_it_asks_before_publishing_and_says_what_it_means(world, reports, client):
+    job = reports["draft"]
+    client.force_login(world.secretariat)
+
+    page = client.get(reverse("reporting:publish", args=[job.pk])).content.decode()
+
+    assert "<h1>Publisere rapporten?</h1>" in page
+    assert "Den kan ikke endres, lages på nytt eller slettes etterpå. Publiseringen kan ikke angres." in page
+    assert ReportJob.objects.get(pk=job.pk).published_at is None
