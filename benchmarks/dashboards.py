@@ -114,6 +114,7 @@ def main() -> None:
         (f"Kommune {member.name}", reverse("dashboard_municipality", args=[slug, member.number])),
         ("Vertskommuner", reverse("dashboard_host_balance", args=[slug])),
         ("Prioritering", reverse("dashboard_priority", args=[slug])),
+        ("Kostnader", reverse("dashboard_costs", args=[slug])),
         ("Tiltaksliste", reverse("collaboration_measures", args=[slug])),
         ("Tiltaksliste, avvik", reverse("collaboration_measures", args=[slug]) + "?exception=any"),
     ]
