@@ -73,6 +73,7 @@ def test_it_keeps_a_part_update_off_the_overall_status(world):
                                light_reason="Mangler folk")
     m = Measure.objects.get(pk=world.shared.pk)
     assert (m.phase, m.traffic_light, m.version) == ("proposed", "green", 1)
+    assert m.last_status_at == world.shared.last_status_at  # "Sist oppdatert" and the stale flag stay
     assert m.history.count() == 1
     assert m.status_updates.get().municipality == world.lyngen
 
