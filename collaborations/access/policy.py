@@ -346,13 +346,13 @@ def may_keep_municipality(user, municipality) -> bool:
     it is or was a member of."""
     if _superuser(user):
         return True
-    return Membership.objects.filter(
-        municipality=municipality, collaboration__in=collaborations_where(user, Action.MANAGE).values("pk")).exists()
+    return _memo(("keeps_municipality", user.pk, municipality.pk), lambda: Membership.objects.filter(
+        municipality=municipality, collaboration__in=collaborations_where(user, Action.MANAGE).values("pk")).exists())
 
 
 def may_use_admin(user) -> bool:
     """The Django admin is for the secretariat and the installation's administrators."""
-    return _superuser(user) or (_authenticated(user) and collaborations_where(user, Action.MANAGE).exists())
+    return _superuser(user) or (_authenticated(user) and bool(_collaboration_ids(user, Action.MANAGE)))
 
 
 # ---------------------------------------------------------------- request-scoped memo
@@ -389,15 +389,18 @@ def _memo(key, compute):
     return memo[key]
 
 
+def _collaboration_ids(user, action: Action) -> frozenset[int]:
+    """The collaborations where the user may do `action`, once per request."""
+    return _memo(("collaborations", user.pk, COLLABORATION_PERMISSION[action]),
+                 lambda: frozenset(collaborations_where(user, action).values_list("pk", flat=True)))
+
+
 def _has(user, action: Action, collaboration: Collaboration) -> bool:
     if not _authenticated(user):
         return False
-    perm = COLLABORATION_PERMISSION[action]
     if _request_memo.get() is None:
-        return user.has_perm(f"collaborations.{perm}", collaboration)
-    ids = _memo(("collaborations", user.pk, perm),
-                lambda: frozenset(collaborations_where(user, action).values_list("pk", flat=True)))
-    return collaboration.pk in ids
+        return user.has_perm(f"collaborations.{COLLABORATION_PERMISSION[action]}", collaboration)
+    return collaboration.pk in _collaboration_ids(user, action)
 
 
 def _has_network(user, network: Network | None) -> bool:

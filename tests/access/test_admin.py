@@ -240,3 +240,18 @@ def test_it_renders_every_changelist_and_add_page_for_the_secretariat(secretaria
         assert secretariat_client.get(changelist_url(model)).status_code == 200, model
         add = secretariat_client.get(reverse(f"admin:collaborations_{model._meta.model_name}_add"))
         assert add.status_code in (200, 403), model
+
+
+@pytest.mark.parametrize("page, most", [
+    (lambda w: "/admin/", 6),
+    (lambda w: "/admin/collaborations/body/", 9),
+    (lambda w: f"/admin/collaborations/municipality/{w.kafjord.pk}/change/", 9),
+], ids=["index", "changelist", "change"])
+def test_it_asks_the_policy_once_per_page_however_many_models_it_lists(client, world, page, most,
+                                                                      django_assert_max_num_queries):
+    """The sidebar lists every model and asks may_use_admin for each: the
+    answer is memoised per request (31, 22 and 26 queries before)."""
+    client.force_login(world.secretariat)
+    client.get("/admin/")  # warm the process-wide caches (content types), as in a running server
+    with django_assert_max_num_queries(most):
+        assert client.get(page(world)).status_code == 200
