@@ -144,20 +144,9 @@ class ServiceInline(ServiceMixin, ScopedMixin, admin.TabularInline):
 
     extra = 0
 
-    def _parent_ok(self, request, obj) -> bool:
-        return obj is None or policy.may_manage_row(request.user, obj)
-
     def has_add_permission(self, request, obj=None):
-        return super(ScopedMixin, self).has_add_permission(request, obj) and self._parent_ok(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super(ScopedMixin, self).has_change_permission(request, obj) and self._parent_ok(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super(ScopedMixin, self).has_delete_permission(request, obj) and self._parent_ok(request, obj)
-
-    def has_view_permission(self, request, obj=None):
-        return super(ScopedMixin, self).has_view_permission(request, obj) and self._parent_ok(request, obj)
+        """An inline's rows are added on their parent's page: the parent (`obj`) decides, as for the other rights."""
+        return super(ScopedMixin, self).has_add_permission(request, obj) and self._row_ok(request, obj)
 
 
 class ReadOnlyAdminMixin:
@@ -187,9 +176,6 @@ class InstallationAdmin(ServiceAdmin):
     the installation's administrators (Action.ADMINISTER)."""
 
     installation_fields: tuple[str, ...] = ()
-
-    def get_queryset(self, request):
-        return super(ScopedMixin, self).get_queryset(request)
 
     def _row_ok(self, request, obj) -> bool:
         return True

@@ -25,8 +25,9 @@ class PopulationFigureInline(ServiceInline):
     model = registry.PopulationFigure
     fields = ["year", "population", "source", "is_approximate", "note"]
 
-    def get_queryset(self, request):
-        return super(ServiceInline, self).get_queryset(request)
+    def _row_ok(self, request, obj) -> bool:
+        """`obj` is the municipality: its figures are kept by the secretariats of its collaborations."""
+        return obj is None or policy.may_keep_municipality(request.user, obj)
 
 
 class MergeForm(forms.Form):

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from collaborations.access.models import AuditEvent
-from collaborations.registry.models import Body, Membership, Municipality
+from collaborations.registry.models import Body, Membership, Municipality, PopulationFigure
 from tests.factories import make_municipality
 
 
@@ -94,3 +94,35 @@ def test_it_keeps_the_membership_list_read_only_on_the_collaboration(secretariat
     page = secretariat.get(reverse("admin:collaborations_collaboration_change", args=[world.collaboration.pk]))
     inline = next(f for f in page.context["inline_admin_formsets"] if f.formset.model is Membership)
     assert not inline.has_add_permission and not inline.has_change_permission
+
+
+def test_the_secretariat_keeps_its_members_population_figures(secretariat, world):
+    """Names and population figures of a member are kept by its secretariat
+    (policy.may_keep_municipality), on the municipality's page; a municipality
+    outside its collaborations is read-only."""
+    url = reverse("admin:collaborations_municipality_change", args=[world.kafjord.pk])
+    page = secretariat.get(url)
+    inline = next(f for f in page.context["inline_admin_formsets"] if f.formset.model is PopulationFigure)
+    assert inline.has_add_permission and inline.has_change_permission and inline.has_view_permission
+
+    existing = list(world.kafjord.population_figures.order_by("year"))
+    data = {"name": "Kåfjord", "sami_name": "Gáivuotna", "kven_name": "Kaivuono", "change_reason": "SSB 2025",
+            "population_figures-TOTAL_FORMS": str(len(existing) + 1),
+            "population_figures-INITIAL_FORMS": str(len(existing)),
+            "population_figures-MIN_NUM_FORMS": "0", "population_figures-MAX_NUM_FORMS": "1000"}
+    for i, figure in enumerate(existing):
+        data.update({f"population_figures-{i}-id": figure.pk, f"population_figures-{i}-municipality": world.kafjord.pk,
+                     f"population_figures-{i}-year": figure.year, f"population_figures-{i}-population": figure.population,
+                     f"population_figures-{i}-source": figure.source})
+    n = len(existing)
+    data.update({f"population_figures-{n}-municipality": world.kafjord.pk, f"population_figures-{n}-year": "2025",
+                 f"population_figures-{n}-population": "2011", f"population_figures-{n}-source": "SSB 07459"})
+    response = secretariat.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert world.kafjord.population_figures.get(year=2025).population == 2011
+
+    outside = reverse("admin:collaborations_municipality_change", args=[world.outsider.pk])
+    inlines = [f for f in secretariat.get(outside).context["inline_admin_formsets"]
+               if f.formset.model is PopulationFigure]
+    assert not any(f.has_add_permission or f.has_change_permission for f in inlines)
