@@ -19,7 +19,8 @@ from ..common.history import field_changes, snapshot
 from .models import AuditEvent
 
 
-def _user_or_none(user):
+def user_or_none(user):
+    """The user to record as who did it: None for the system (tasks, commands) and anonymous callers."""
     return user if user is not None and user.is_authenticated else None
 
 
@@ -29,7 +30,7 @@ def audit_record(kind: str, *, acting_user, reason: str = "", obj: models.Model 
     """Write one audit event. Call it inside the transaction of the change.
     `object_id` names a row that is gone (`obj` is then the deleted instance)."""
     return AuditEvent.objects.create(
-        kind=kind, acting_user=_user_or_none(acting_user), reason=(reason or "").strip(),
+        kind=kind, acting_user=user_or_none(acting_user), reason=(reason or "").strip(),
         collaboration=collaboration, municipality=municipality, modified_user=modified_user,
         content_type=ContentType.objects.get_for_model(type(obj)) if obj is not None else None,
         object_id=object_id if object_id is not None else (obj.pk if obj is not None else None),
@@ -54,7 +55,7 @@ def audited_save(obj: models.Model, *, acting_user, reason: str, kind: str, coll
     reason = require_reason(reason)
     model = type(obj)
     before = model._default_manager.filter(pk=obj.pk).first() if obj.pk else None
-    obj._history_user = _user_or_none(acting_user)
+    obj._history_user = user_or_none(acting_user)
     obj._change_reason = reason
     obj.full_clean()
     obj.save()
@@ -79,7 +80,7 @@ def audited_delete(obj: models.Model, *, acting_user, reason: str, collaboration
     reason = require_reason(reason)
     old = snapshot(obj)
     label, pk = f"{obj._meta.verbose_name}: {obj}", obj.pk
-    obj._history_user = _user_or_none(acting_user)
+    obj._history_user = user_or_none(acting_user)
     obj._change_reason = reason
     try:
         with transaction.atomic():

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..common.forms import DateInput
+from ..common.history import who
 from .models import AuditEvent
 
 K = AuditEvent.Kind
@@ -47,7 +48,7 @@ class AuditEventFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if people is not None:
             self.filters["person"].queryset = people
-        self.filters["person"].field.label_from_instance = lambda u: u.get_full_name() or u.username
+        self.filters["person"].field.label_from_instance = who
         self.form.label_suffix = ""
 
     def filter_kind(self, queryset, name, value):

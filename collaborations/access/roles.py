@@ -28,7 +28,7 @@ from ..common.errors import DomainError
 from ..portfolio.models import Measure
 from ..registry.models import Collaboration, Membership, Municipality
 from ..registry.selectors import memberships_on
-from .audit import audit_record
+from .audit import audit_record, require_reason, user_or_none
 from .models import (
     AuditEvent,
     CollaborationGroupObjectPermission,
@@ -121,10 +121,9 @@ def role_grant(*, acting_user, user, role: str, reason: str, municipality=None, 
         user=user, role=role, municipality=municipality, collaboration=collaboration, network=network).first()
     if existing is not None:
         return existing
-    if not (reason or "").strip():
-        raise DomainError({"reason": _("Skriv kort hvorfor brukeren får rollen.")})
+    require_reason(reason, _("Skriv kort hvorfor brukeren får rollen."))
     assignment = RoleAssignment(user=user, role=role, municipality=municipality, collaboration=collaboration,
-                                network=network, granted_by=_user_or_none(acting_user))
+                                network=network, granted_by=user_or_none(acting_user))
     assignment.full_clean()
     assignment.save()
     _apply(assignment, grant=True)
@@ -137,23 +136,18 @@ def role_grant(*, acting_user, user, role: str, reason: str, municipality=None, 
 @transaction.atomic
 def role_revoke(*, acting_user, assignment: RoleAssignment, reason: str) -> RoleAssignment:
     """Take a role away: the permissions go at once; the row stays, marked revoked."""
-    if not (reason or "").strip():
-        raise DomainError({"reason": _("Skriv kort hvorfor rollen fjernes.")})
+    require_reason(reason, _("Skriv kort hvorfor rollen fjernes."))
     assignment = RoleAssignment.objects.select_for_update(of=("self",)).select_related(
         "user", "municipality", "collaboration", "network__collaboration").get(pk=assignment.pk)
     if assignment.revoked_at is not None:
         raise DomainError(_("Rollen er allerede fjernet."))
-    assignment.revoked_at, assignment.revoked_by = timezone.now(), _user_or_none(acting_user)
+    assignment.revoked_at, assignment.revoked_by = timezone.now(), user_or_none(acting_user)
     assignment.save(update_fields=["revoked_at", "revoked_by"])
     _apply(assignment, grant=False)
     audit_record(AuditEvent.Kind.ROLE_REVOKED, acting_user=acting_user, reason=reason, obj=assignment,
                  collaboration=_collaboration_of(assignment), municipality=assignment.municipality,
                  modified_user=assignment.user, old=_describe(assignment))
     return assignment
-
-
-def _user_or_none(user):
-    return user if user is not None and user.is_authenticated else None
 
 
 def _collaboration_of(a: RoleAssignment) -> Collaboration | None:

@@ -20,6 +20,7 @@ from django_ratelimit.decorators import ratelimit
 
 from ..access import policy
 from ..access.policy import Action
+from ..common.history import who
 from . import selectors
 
 
@@ -130,6 +131,6 @@ def _update_row(update, *, internal: bool) -> dict:
         "follow_up_due": _date(update.follow_up_due),
     }
     if internal:  # who wrote it and the comment are for the administration
-        row["author"] = (update.author.get_full_name() or update.author.username) if update.author else None
+        row["author"] = who(update.author) if update.author else None
         row["reason"] = update.reason
     return row

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..access.audit import Records, audit_record, audited_delete, require_reason
+from ..access.audit import Records, audit_record, audited_delete, require_reason, user_or_none
 from ..access.models import AuditEvent
 from ..access.roles import permissions_sync_measure
 from ..common.dates import norwegian_date
@@ -36,12 +36,8 @@ PERMISSION_FIELDS = {"owner_municipality", "responsible", "network", "collaborat
 BOOKKEEPING_FIELDS = {"version", "position", "last_status_at"}
 
 
-def _history_user(user):
-    return user if user is not None and user.is_authenticated else None
-
-
 def _save_with_history(measure: Measure, *, acting_user, reason: str, update_fields: list[str] | None = None) -> None:
-    measure._history_user = _history_user(acting_user)
+    measure._history_user = user_or_none(acting_user)
     measure._change_reason = reason
     measure.full_clean()
     measure.save(update_fields=update_fields)
@@ -68,7 +64,7 @@ def measure_create(*, acting_user, reason: str, participant_ids: list[int] | Non
     portfolio rebuilt for an earlier date includes it."""
     reason = require_reason(reason)
     measure = Measure(**fields)
-    measure._history_user = _history_user(acting_user)
+    measure._history_user = user_or_none(acting_user)
     measure._change_reason = reason
     if recorded_at is not None:
         measure._history_date = recorded_at
@@ -135,12 +131,12 @@ def measure_set_participants(*, acting_user, measure: Measure, municipality_ids:
     existing = {p.municipality_id: p for p in measure.participations.select_related("municipality")}
     leaving = [existing[mid] for mid in sorted(set(existing) - set(municipality_ids))]
     for p in leaving:
-        p._history_user, p._change_reason = _history_user(acting_user), reason
+        p._history_user, p._change_reason = user_or_none(acting_user), reason
         p.delete()
     joining = []
     for mid in sorted(set(municipality_ids) - set(existing)):
         p = Participation(measure=measure, municipality_id=mid)
-        p._history_user, p._change_reason = _history_user(acting_user), reason
+        p._history_user, p._change_reason = user_or_none(acting_user), reason
         p.save()
         joining.append(p)
     if not (leaving or joining):
@@ -208,7 +204,7 @@ def measure_post_status_update(*, acting_user, measure: Measure, reported_on: dt
     if municipality is not None and not measure.participations.filter(municipality=municipality).exists():
         raise DomainError({"municipality": _("%(m)s deltar ikke i dette tiltaket.") % {"m": municipality}})
     update = StatusUpdate(
-        measure=measure, municipality=municipality, author=_history_user(acting_user), reported_on=reported_on,
+        measure=measure, municipality=municipality, author=user_or_none(acting_user), reported_on=reported_on,
         phase=phase, traffic_light=traffic_light, light_reason=light_reason, status_text=status_text,
         follow_up_text=follow_up_text, follow_up_responsible=follow_up_responsible, follow_up_due=follow_up_due,
         reason=reason, on_behalf=bool(municipality is not None and on_behalf),
@@ -257,7 +253,7 @@ def document_upload(*, acting_user, measure: Measure, file, title: str, visibili
     if status_update is not None and status_update.measure_id != measure.pk:
         raise DomainError({"status_update": _("Statusoppdateringen hører til et annet tiltak.")})
     document = Document(measure=measure, status_update=status_update, title=title.strip() or file.name,
-                        visibility=visibility, size=file.size, uploaded_by=_history_user(acting_user))
+                        visibility=visibility, size=file.size, uploaded_by=user_or_none(acting_user))
     document.file.save(file.name, file, save=False)
     try:
         document.full_clean()

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from ..access.audit import Records, audit_record, audited_save, require_reason
+from ..access.audit import Records, audit_record, audited_save, require_reason, user_or_none
 from ..access.models import AuditEvent
 from ..access.roles import permissions_sync_measure, permissions_sync_municipality, permissions_sync_person
 from ..common.dates import active_on_q, norwegian_date
@@ -43,10 +43,6 @@ def _names(municipalities) -> str:
 
 def _active_on(qs, day: dt.date):
     return qs.filter(active_on_q(day, "joined_on", "left_on"))
-
-
-def _history_user(user):
-    return user if user is not None and user.is_authenticated else None
 
 
 @transaction.atomic
@@ -78,7 +74,7 @@ def membership_add(*, acting_user, collaboration: Collaboration, municipality: M
         note = _("Stiftende medlem.")
     membership = Membership(collaboration=collaboration, municipality=municipality, joined_on=joined_on,
                             is_original_member=not originals, note=f"{note} {reason}"[:300])
-    membership._history_user, membership._change_reason = _history_user(acting_user), reason
+    membership._history_user, membership._change_reason = user_or_none(acting_user), reason
     membership.full_clean()
     membership.save()
     permissions_sync_municipality(municipality)
@@ -122,7 +118,7 @@ def membership_end(*, acting_user, membership: Membership, left_on: dt.date, rea
     membership.left_on = left_on
     membership.note = ((f"{membership.note} " if membership.note else "")
                        + _("Uttreden: %(reason)s") % {"reason": reason})[:300]
-    membership._history_user, membership._change_reason = _history_user(acting_user), reason
+    membership._history_user, membership._change_reason = user_or_none(acting_user), reason
     membership.full_clean()
     membership.save(update_fields=["left_on", "note"])
     permissions_sync_municipality(membership.municipality)
@@ -161,7 +157,7 @@ def municipality_merge(*, acting_user, predecessors: list[Municipality], success
     if already:
         raise DomainError(_("%(names)s er allerede slått sammen med en annen kommune.") % {"names": _names(already)})
     day_before = on_date - dt.timedelta(days=1)
-    history_user = _history_user(acting_user)
+    history_user = user_or_none(acting_user)
 
     if successor.valid_from is None or successor.valid_from > on_date:
         successor.valid_from = on_date

@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..access.audit import audit_record
+from ..access.audit import audit_record, user_or_none
 from ..access.models import AuditEvent, Role, RoleAssignment
 from ..common.dates import norwegian_date
 from ..common.errors import DomainError
+from ..common.history import who
 from ..portfolio.models import Measure
 from .models import ReportingRound, RoundReminder
 from .selectors import round_readiness
@@ -38,7 +39,7 @@ def round_open(*, acting_user, collaboration, title: str, starts_on: dt.date, de
         raise DomainError({"title": _("Gi runden en tittel.")})
     rnd = ReportingRound(collaboration=collaboration, title=title.strip(), starts_on=starts_on, deadline=deadline,
                          reminder_days_before=reminder_days_before,
-                         opened_by=acting_user if acting_user and acting_user.is_authenticated else None)
+                         opened_by=user_or_none(acting_user))
     try:
         rnd.full_clean()
     except ValidationError as error:
@@ -93,7 +94,7 @@ def reminder_recipients(rnd: ReportingRound) -> list[Recipient]:
             add(m.responsible.email, m.responsible.name, m)
         for mid in {m.owner_municipality_id, *(p.pk for p in row.missing_parts)} - {None}:
             for user in admins.get(mid, []):
-                add(user.email, user.get_full_name() or user.username, m)
+                add(user.email, who(user), m)
     return sorted(recipients.values(), key=lambda r: r.email)
 
 
