@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..access.admin import ReadOnlyAdminMixin, ReadOnlyInline, ReasonForm, ServiceAdmin
+from ..common.history import tracked_fields
 from ..registry.models import Municipality
 from . import services
 from .models import Measure, Participation, PlanPeriod, StatusUpdate, Strategy
@@ -83,10 +84,6 @@ class StatusUpdateInline(ReadOnlyInline):
     show_change_link = True
 
 
-def _editable_fields(model) -> list[str]:
-    return [f.name for f in model._meta.concrete_fields if f.editable and not f.primary_key]
-
-
 @admin.register(Measure)
 class MeasureAdmin(ServiceAdmin):
     form = MeasureAdminForm
@@ -104,7 +101,7 @@ class MeasureAdmin(ServiceAdmin):
         """Changes are taken against the row as it is in the database, so a
         revert from the history works too."""
         data = form.cleaned_data
-        names = [n for n in _editable_fields(Measure) if n in data]
+        names = [f.name for f in tracked_fields(Measure) if f.name in data]
         participant_ids = [m.pk for m in data["participating"]]
         partner_ids = [p.pk for p in data.get("partners", [])]
         if obj.pk is None:

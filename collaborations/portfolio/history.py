@@ -9,13 +9,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..common.history import field_changes, latest_as_of, related_labels, who
-from .models import Measure, Participation, StatusUpdate, Strategy
+from .models import BOOKKEEPING_FIELDS, STATUS_FIELDS, Measure, Participation, StatusUpdate, Strategy
 
-# Never shown in a diff: bookkeeping, not content.
-HIDDEN_FIELDS = {"position", "version", "last_status_at"}
-# What a municipality's part says, compared with its previous part; long texts read "endret".
-PART_FIELDS = ["phase", "traffic_light", "light_reason", "status_text", "follow_up_text", "follow_up_responsible",
-               "follow_up_due"]
+# A municipality's part is compared with its previous part on STATUS_FIELDS; long texts read "endret".
 PART_TEXTS = {"light_reason", "status_text", "follow_up_text"}
 
 
@@ -98,7 +94,7 @@ def measure_timeline(measure: Measure, updates: list[StatusUpdate]) -> list[Time
         if previous is None or record.history_type == "+":
             pending.append((record, "created", []))
         else:
-            pending.append((record, "change", field_changes(previous, record, model=Measure, exclude=HIDDEN_FIELDS,
+            pending.append((record, "change", field_changes(previous, record, model=Measure, exclude=BOOKKEEPING_FIELDS,
                                                             labels=labels)))
         previous = record
     previous_part: dict[int, StatusUpdate] = {}
@@ -109,7 +105,7 @@ def measure_timeline(measure: Measure, updates: list[StatusUpdate]) -> list[Time
         if u.municipality_id is not None:
             before = previous_part.get(u.municipality_id)
             if before is not None:
-                entry.changes = field_changes(before, u, model=StatusUpdate, fields=PART_FIELDS, summarise=PART_TEXTS)
+                entry.changes = field_changes(before, u, model=StatusUpdate, fields=STATUS_FIELDS, summarise=PART_TEXTS)
             previous_part[u.municipality_id] = u
         else:
             for i, (record, kind, changes) in enumerate(pending):

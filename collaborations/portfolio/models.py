@@ -106,6 +106,11 @@ class TrafficLight(models.TextChoices):
 
 
 LIGHT_REASON_REQUIRED = _("Trafikklyset «Risiko» eller «Ikke i rute» må ha en begrunnelse.")
+# What a status update says; the overall status copies these onto the measure.
+STATUS_FIELDS = ("phase", "traffic_light", "light_reason", "status_text", "follow_up_text",
+                 "follow_up_responsible", "follow_up_due")
+# A measure's bookkeeping: never shown in a diff.
+BOOKKEEPING_FIELDS = frozenset({"version", "position", "last_status_at"})
 
 
 class OrganisationKind(models.TextChoices):

@@ -25,15 +25,20 @@ from ..common.dates import norwegian_date
 from ..common.errors import ConcurrentEditError, DomainError
 from ..common.files import upload_error
 from ..common.history import display_value, field_changes, who
-from .models import LIGHT_REASON_REQUIRED, Document, Measure, Participation, StatusUpdate, TrafficLight, Visibility
+from .models import (
+    BOOKKEEPING_FIELDS,
+    LIGHT_REASON_REQUIRED,
+    STATUS_FIELDS,
+    Document,
+    Measure,
+    Participation,
+    StatusUpdate,
+    TrafficLight,
+    Visibility,
+)
 
-# Fields a status update copies onto the measure (overall status only).
-STATUS_FIELDS = ("phase", "traffic_light", "light_reason", "status_text", "follow_up_text",
-                 "follow_up_responsible", "follow_up_due")
 # Fields whose change moves who may edit or report on the measure.
 PERMISSION_FIELDS = {"owner_municipality", "responsible", "network", "collaboration"}
-# Never shown in a diff: bookkeeping, not content.
-BOOKKEEPING_FIELDS = {"version", "position", "last_status_at"}
 
 
 def _save_with_history(measure: Measure, *, acting_user, reason: str, update_fields: list[str] | None = None) -> None:
