@@ -109,6 +109,16 @@ def latest_as_of(records, moment: dt.datetime) -> list:
     return [r for r in latest.values() if r.history_type != "-"]
 
 
+def rows_as_of(model: type[models.Model], ids, moment: dt.datetime) -> dict[int, object]:
+    """Rows of `model` by id as they stood at `moment` (history records); a row
+    without history is taken as it is now."""
+    found = {r.id: r for r in latest_as_of(model.history.model.objects.filter(id__in=ids), moment)}
+    missing = set(ids) - set(found)
+    if missing:
+        found.update(model.objects.in_bulk(missing))
+    return found
+
+
 def who(user) -> str:
     """A user's name as the portal shows it; "systemet" for work nobody did by hand."""
     if user is None:

@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 
 from ..common.dates import is_active_on
-from ..common.history import latest_as_of
+from ..common.history import latest_as_of, rows_as_of
 from .models import CostKey, HostAgreement, HostAgreementParticipant
 
 
@@ -37,10 +37,5 @@ def agreements_as_of(collaboration, moment: dt.datetime, *, include_internal: bo
 
 
 def cost_keys_as_of(key_ids, moment: dt.datetime) -> dict[int, object]:
-    """Cost keys (percentages and population year) as they stood at `moment`;
-    a key without history is taken as it is now."""
-    found = {r.id: r for r in latest_as_of(CostKey.history.model.objects.filter(id__in=key_ids), moment)}
-    missing = set(key_ids) - set(found)
-    if missing:
-        found.update(CostKey.objects.in_bulk(missing))
-    return found
+    """Cost keys (percentages and population year) as they stood at `moment`."""
+    return rows_as_of(CostKey, key_ids, moment)

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from ..access import policy
 from ..portfolio.models import Measure, Participation
 from ..registry.models import Collaboration, Membership, Municipality
-from ..registry.selectors import memberships_on
+from ..registry.selectors import members_on, memberships_on
 from .models import CostKey, HostAgreement, HostAgreementParticipant
 from .payments import Distribution, agreement_payable, distribute, measure_payable
 
@@ -59,10 +60,7 @@ class HostBalanceRow:
 def host_balance(user, collaboration: Collaboration) -> list[HostBalanceRow]:
     """For each member: the services it hosts and the positions (årsverk) placed
     there: the balanced host model made visible."""
-    members = Municipality.objects.filter(
-        pk__in=memberships_on().filter(collaboration=collaboration).values("municipality_id")
-    ).order_by("name")
-    rows = {m.pk: HostBalanceRow(m) for m in members}
+    rows = {m.pk: HostBalanceRow(m) for m in members_on(collaboration, timezone.localdate())}
     for a in agreements(user, collaboration):
         rows.setdefault(a.host_id, HostBalanceRow(a.host)).agreements.append(a)
     return sorted(rows.values(), key=lambda r: (-r.positions, r.municipality.name))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..common.history import field_changes, latest_as_of, related_labels, who
+from ..common.history import field_changes, latest_as_of, related_labels, rows_as_of, who
 from .models import BOOKKEEPING_FIELDS, STATUS_FIELDS, Measure, Participation, StatusUpdate, Strategy
 
 # A municipality's part is compared with its previous part on STATUS_FIELDS; long texts read "endret".
@@ -46,13 +46,8 @@ def portfolio_as_of(collaboration, moment: dt.datetime, *, include_internal: boo
 
 
 def strategies_as_of(strategy_ids, moment: dt.datetime) -> dict[int, object]:
-    """Strategies as their texts stood at `moment` (history records; a
-    strategy without history is taken as it is now)."""
-    found = {r.id: r for r in latest_as_of(Strategy.history.model.objects.filter(id__in=strategy_ids), moment)}
-    missing = set(strategy_ids) - set(found)
-    if missing:
-        found.update(Strategy.objects.in_bulk(missing))
-    return found
+    """Strategies as their texts stood at `moment`."""
+    return rows_as_of(Strategy, strategy_ids, moment)
 
 
 def status_updates_as_of(measure_ids: list[int], moment: dt.datetime) -> dict[int, list[StatusUpdate]]:

@@ -30,19 +30,16 @@ from django.utils.translation import gettext as _
 from ..access.audit import Records, audit_record, audited_save, require_reason, user_or_none
 from ..access.models import AuditEvent
 from ..access.roles import permissions_sync_measure, permissions_sync_municipality, permissions_sync_person
-from ..common.dates import active_on_q, norwegian_date
+from ..common.dates import norwegian_date
 from ..common.errors import DomainError
 from ..economy.models import HostAgreement, HostAgreementParticipant
 from ..portfolio.models import CLOSED_PHASES, Measure, Participation
 from .models import Collaboration, Membership, Municipality, Network, Person
+from .selectors import memberships_on
 
 
 def _names(municipalities) -> str:
     return ", ".join(sorted(m.name for m in municipalities))
-
-
-def _active_on(qs, day: dt.date):
-    return qs.filter(active_on_q(day, "joined_on", "left_on"))
 
 
 @transaction.atomic
@@ -55,7 +52,7 @@ def membership_add(*, acting_user, collaboration: Collaboration, municipality: M
     founding (original) member.
     """
     reason = require_reason(reason, _("Skriv kort hvorfor kommunen tas opp, for eksempel vedtaket."))
-    current = _active_on(collaboration.memberships.select_related("municipality"), joined_on)
+    current = memberships_on(joined_on).filter(collaboration=collaboration).select_related("municipality")
     if any(m.municipality_id == municipality.pk for m in current):
         raise DomainError(_("%(m)s er allerede medlem av %(c)s.") % {"m": municipality, "c": collaboration})
     if municipality.valid_to and municipality.valid_to < joined_on:
@@ -171,7 +168,7 @@ def municipality_merge(*, acting_user, predecessors: list[Municipality], success
         p.full_clean()
         p.save(update_fields=["valid_to", "successor"])
 
-    collaboration_ids = set(_active_on(Membership.objects.filter(municipality_id__in=predecessor_ids), on_date)
+    collaboration_ids = set(memberships_on(on_date).filter(municipality_id__in=predecessor_ids)
                             .values_list("collaboration_id", flat=True))
     _merge_memberships(predecessor_ids, successor, on_date, day_before, history_user, reason)
     touched = _merge_participations(predecessor_ids, successor, on_date, day_before, history_user, reason)
@@ -197,14 +194,14 @@ def municipality_merge(*, acting_user, predecessors: list[Municipality], success
 
 
 def _merge_memberships(predecessor_ids, successor, on_date, day_before, history_user, reason) -> None:
-    for ms in _active_on(Membership.objects.filter(municipality_id__in=predecessor_ids), on_date) \
+    for ms in memberships_on(on_date).filter(municipality_id__in=predecessor_ids) \
             .select_related("municipality"):
         ms.left_on = day_before
         ms.note = (_("Slått sammen til %(m)s.") % {"m": successor.name})[:300]
         ms._history_user, ms._change_reason = history_user, reason
         ms.save(update_fields=["left_on", "note"])
-        existing = _active_on(Membership.objects.filter(collaboration_id=ms.collaboration_id,
-                                                        municipality=successor), on_date).first()
+        existing = memberships_on(on_date).filter(collaboration_id=ms.collaboration_id,
+                                                 municipality=successor).first()
         if existing is None:
             new = Membership(collaboration_id=ms.collaboration_id, municipality=successor, joined_on=on_date,
                              is_original_member=ms.is_original_member,
