@@ -96,10 +96,6 @@ class RoleAssignment(models.Model):
     def scope(self):
         return self.municipality or self.collaboration or self.network
 
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None
-
     def clean(self):
         if self.role in (Role.MUNICIPAL_ADMIN, Role.POLITICIAN) and not self.municipality_id:
             raise ValidationError({"municipality": _("Velg kommunen rollen gjelder.")})

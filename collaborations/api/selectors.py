@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from ..access import policy
-from ..portfolio.models import Measure, Participation, StatusUpdate
+from ..portfolio.models import Measure, StatusUpdate
 from ..registry.models import Collaboration
 from ..registry.selectors import memberships_on
 
@@ -15,12 +14,6 @@ def collaborations_with_members() -> QuerySet[Collaboration]:
                        queryset=memberships_on().select_related("municipality")
                        .order_by("municipality__name"))
     return Collaboration.objects.select_related("parent").prefetch_related(members).order_by("name")
-
-
-def measures(user, collaboration: Collaboration) -> QuerySet[Measure]:
-    return policy.visible_measures(user, collaboration.measures.all()).select_related("strategy") \
-        .prefetch_related(Prefetch("participations", queryset=Participation.objects.select_related("municipality")
-                                   .order_by("municipality__name")))
 
 
 def status_updates(measure: Measure) -> QuerySet[StatusUpdate]:

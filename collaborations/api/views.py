@@ -21,6 +21,7 @@ from django_ratelimit.decorators import ratelimit
 from ..access import policy
 from ..access.policy import Action
 from ..common.history import who
+from ..portfolio.selectors import measures_for_list
 from . import selectors
 
 
@@ -87,7 +88,7 @@ def _measure_row(measure, *, show_visibility: bool) -> dict:
 @api_view
 def measure_list(request: HttpRequest, slug: str) -> JsonResponse:
     collaboration = policy.get_collaboration_for_user(request.user, slug)
-    measures = selectors.measures(request.user, collaboration)
+    measures = measures_for_list(request.user, collaboration)
     show_visibility = policy.allows(request.user, Action.VIEW_INTERNAL, collaboration)
     return JsonResponse({
         "collaboration": {"slug": collaboration.slug, "name": collaboration.name},

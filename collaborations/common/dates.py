@@ -96,9 +96,3 @@ def active_on_q(day: dt.date, start: str, end: str, prefix: str = "") -> Q:
     """Rows whose `start`..`end` (both inclusive, empty = open) contains `day`."""
     return (Q(**{f"{prefix}{start}__isnull": True}) | Q(**{f"{prefix}{start}__lte": day})) & (
         Q(**{f"{prefix}{end}__isnull": True}) | Q(**{f"{prefix}{end}__gte": day}))
-
-
-def overlaps_year_q(year: int, start: str, end: str, prefix: str = "") -> Q:
-    """Rows whose `start`..`end` overlaps the calendar year."""
-    return (Q(**{f"{prefix}{start}__isnull": True}) | Q(**{f"{prefix}{start}__lte": dt.date(year, 12, 31)})) & (
-        Q(**{f"{prefix}{end}__isnull": True}) | Q(**{f"{prefix}{end}__gte": dt.date(year, 1, 1)}))

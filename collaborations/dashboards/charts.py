@@ -208,32 +208,6 @@ def scatter(items: list[dict], *, size: int = 420, low: int = 1, high: int = 10)
                    middle_x=round(left + plot / 2, 1), middle_y=round(top + plot / 2, 1))
 
 
-# ---------------------------------------------------------------- small inline bar (counts per strategy)
-
-@dataclass(frozen=True)
-class Part:
-    key: str
-    value: int
-    x: float
-    width: float
-
-
-def proportion_bar(counts: dict[str, int], *, width: int = 160, keys: tuple[str, ...] = LIGHTS) -> list[Part]:
-    """A single 100 % bar split by `keys`; empty parts are left out."""
-    total = sum(counts.get(k, 0) for k in keys)
-    if not total:
-        return []
-    parts, x = [], 0.0
-    for key in keys:
-        value = counts.get(key, 0)
-        if not value:
-            continue
-        w = width * value / total
-        parts.append(Part(key=key, value=value, x=round(x, 1), width=round(w, 1)))
-        x += w
-    return parts
-
-
 # ---------------------------------------------------------------- horizontal stacked bars (lights per strategy)
 
 @dataclass(frozen=True)

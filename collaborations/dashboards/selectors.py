@@ -25,7 +25,7 @@ from ..common.dates import end_of, norwegian_date, start_of
 from ..meetings.models import Meeting
 from ..portfolio.history import portfolio_as_of
 from ..portfolio.models import CLOSED_PHASES, Measure, Participation, Phase, StatusUpdate, Strategy, TrafficLight
-from ..portfolio.selectors import attach_parts, is_stale, stale_before, stale_q
+from ..portfolio.selectors import attach_parts, is_stale, stale_q, strategies_of
 from ..registry.models import Body, Collaboration, Municipality, Network, Visibility
 from ..rounds.models import ReportingRound
 
@@ -41,12 +41,11 @@ class Moment:
 
     now: dt.datetime
     today: dt.date
-    stale_before: dt.datetime
 
     @classmethod
     def current(cls) -> Moment:
         now = timezone.now()
-        return cls(now=now, today=timezone.localdate(now), stale_before=stale_before(now))
+        return cls(now=now, today=timezone.localdate(now))
 
 
 EXCEPTION_KINDS = ("red", "amber", "overdue", "deadline", "stale")
@@ -214,8 +213,7 @@ class StrategyRow:
 def counts_by_strategy(user, collaboration: Collaboration, moment: Moment) -> tuple[list[StrategyRow], Counts]:
     """Counts by phase, light and exception per strategy, and the totals. Two
     queries: the strategies, and one GROUP BY over the visible measures."""
-    strategies = list(Strategy.objects.filter(plan__collaboration=collaboration)
-                      .select_related("plan").order_by("-plan__start_year", "number"))
+    strategies = list(strategies_of(collaboration))
     grouped = {row["strategy_id"]: _counts_from(row) for row in
                collaboration_measures(user, collaboration).order_by().values("strategy_id")
                .annotate(**_count_expressions(moment))}
@@ -240,6 +238,11 @@ def exceptions(user, collaboration: Collaboration, moment: Moment, limit: int = 
                 .select_related("strategy", "owner_municipality")
                 .order_by(severity_order(moment.today), "follow_up_due", "strategy__number", "position", "title")
                 [:limit])
+    return label_exceptions(rows, moment)
+
+
+def label_exceptions(rows, moment: Moment):
+    """Give each measure its exceptions, (kind, label), for the page to show."""
     for m in rows:
         m.exception_kinds = [(k, kind_label(k)) for k in exception_kinds(m, moment)]
     return rows

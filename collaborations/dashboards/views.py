@@ -40,8 +40,8 @@ if TYPE_CHECKING:
     from ..registry.models import Collaboration
 
 
-def _collaboration(request: HttpRequest, slug: str) -> Collaboration:
-    """Dashboards are public: every collaboration has one, filtered by what the visitor may see."""
+def _collaboration(slug: str) -> Collaboration:
+    """Dashboards are public: every collaboration has one (its pages show each visitor what they may see)."""
     collaboration = with_fingerprint(slug)
     if collaboration is None:
         raise Http404(_("Fant ikke samarbeidet."))
@@ -50,7 +50,7 @@ def _collaboration(request: HttpRequest, slug: str) -> Collaboration:
 
 def _dashboard(request: HttpRequest, slug: str, template: str, build: Callable[[Collaboration], dict]) -> HttpResponse:
     """Render `template`, its title and body from the cache when the key matches."""
-    collaboration = _collaboration(request, slug)
+    collaboration = _collaboration(slug)
     seconds = settings.DASHBOARD_CACHE_SECONDS
     parts = None
     if seconds:
@@ -116,13 +116,13 @@ def municipality_page(request: HttpRequest, slug: str, number: str) -> HttpRespo
         user = request.user
         year, years = _year(request)
         distribution = economy.distribution(user, collaboration, year)
+        hosted, bought = economy.hosting(user, collaboration, municipality)
         measures = dashboards.municipality_measures(user, collaboration, municipality)
         return {
             "municipality": municipality, "measures": measures,
             "participant_count": sum(1 for m in measures if m.takes_part),
             "owner_count": sum(1 for m in measures if m.owner_municipality_id == municipality.pk),
-            "hosted": economy.hosted_services(user, collaboration, municipality),
-            "bought": economy.bought_services(user, collaboration, municipality),
+            "hosted": hosted, "bought": bought,
             "payments": distribution.lines_for(municipality.pk),
             "payments_total": distribution.total_ore(municipality.pk),
             "payments_incomplete": distribution.incomplete_for(municipality.pk),
@@ -175,8 +175,7 @@ def measure_list(request: HttpRequest, slug: str) -> HttpResponse:
         moment = Moment.current()
         filterset = filters.measure_list(request.user, collaboration, request.GET, moment)
         page = Paginator(filterset.qs, 50).get_page(request.GET.get("side"))
-        for m in page.object_list:
-            m.exception_kinds = [(k, dashboards.kind_label(k)) for k in dashboards.exception_kinds(m, moment)]
+        dashboards.label_exceptions(page.object_list, moment)
         query = request.GET.copy()
         query.pop("side", None)
         return {"filter": filterset, "page": page, "query": query.urlencode(), "is_filtered": bool(query),

@@ -32,15 +32,16 @@ def agreements(user, collaboration: Collaboration, *, current_only: bool = True)
     return policy.visible(user, qs).order_by("service")
 
 
-def hosted_services(user, collaboration: Collaboration, municipality: Municipality) -> list[HostAgreement]:
-    """Agreements where `municipality` is the host, with whom it serves."""
-    return [a for a in agreements(user, collaboration) if a.host_id == municipality.pk]
-
-
-def bought_services(user, collaboration: Collaboration, municipality: Municipality) -> list[HostAgreement]:
-    """Agreements where `municipality` buys the service from another host."""
-    return [a for a in agreements(user, collaboration)
-            if a.host_id != municipality.pk and any(p.municipality_id == municipality.pk for p in a.participants.all())]
+def hosting(user, collaboration: Collaboration, municipality: Municipality) -> tuple[list, list]:
+    """(hosted, bought): the agreements where `municipality` is the host, with
+    whom it serves, and those where it buys the service from another host."""
+    hosted, bought = [], []
+    for a in agreements(user, collaboration):
+        if a.host_id == municipality.pk:
+            hosted.append(a)
+        elif any(p.municipality_id == municipality.pk for p in a.participants.all()):
+            bought.append(a)
+    return hosted, bought
 
 
 @dataclass

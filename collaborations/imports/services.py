@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from ..access.audit import audit_record
 from ..access.models import AuditEvent
+from ..common.files import extension_of
 from ..portfolio.models import Measure
 from ..portfolio.services import measure_create
 from ..registry.models import Collaboration, Person
@@ -83,9 +84,8 @@ def _row_errors(row: int, error: ValidationError) -> list[RowError]:
 def upload_store(file) -> str:
     """Keep an uploaded file until the import is confirmed; returns its token."""
     upload_prune()
-    extension = file.name.rsplit(".", 1)[-1].lower()
     token = secrets.token_urlsafe(18)
-    default_storage.save(f"{UPLOAD_DIR}/{token}.{extension}", file)
+    default_storage.save(upload_path(token, extension_of(file.name)), file)
     return token
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..access.policy import Action, get_collaboration_for_user
+from ..common.files import extension_of
 from .forms import ImportUploadForm
 from .parsing import COLUMNS, ImportRejected, parse
 from .services import measure_import, upload_discard, upload_exists, upload_open, upload_store
@@ -59,7 +60,7 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
         file = form.cleaned_data["file"]
         token = upload_store(file)
         request.session.setdefault(SESSION_KEY, {})[token] = {
-            "collaboration": collaboration.pk, "filename": file.name, "extension": file.name.rsplit(".", 1)[-1].lower()}
+            "collaboration": collaboration.pk, "filename": file.name, "extension": extension_of(file.name)}
         request.session.modified = True
         return redirect("import_preview", slug=collaboration.slug, token=token)
     return render(request, "collaborations/imports/upload.html",

@@ -14,8 +14,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..common.dates import is_active_on
-
 four_digits = RegexValidator(r"^\d{4}$", _("Kommunenummer må være fire sifre, for eksempel 1940."))
 two_digits = RegexValidator(r"^\d{2}$", _("Fylkesnummer må være to sifre, for eksempel 54."))
 
@@ -275,9 +273,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return gettext("%(municipality)s i %(whole)s") % {"municipality": self.municipality, "whole": self.collaboration}
-
-    def is_active_on(self, day) -> bool:
-        return is_active_on(self.joined_on, self.left_on, day)
 
 
 class Body(models.Model):

@@ -23,12 +23,6 @@ from ..registry.models import Collaboration, Municipality
 from .models import ReportingRound
 
 
-def current_round(collaboration_id: int, today: dt.date) -> ReportingRound | None:
-    """The latest round of the collaboration that has started by `today`."""
-    return (ReportingRound.objects.filter(collaboration_id=collaboration_id, starts_on__lte=today)
-            .order_by("-starts_on", "-id").first())
-
-
 def round_measures(round: ReportingRound) -> QuerySet[Measure]:
     return (Measure.objects.filter(collaboration_id=round.collaboration_id).exclude(phase__in=CLOSED_PHASES)
             .select_related("strategy", "owner_municipality", "responsible")

@@ -50,13 +50,6 @@ def test_it_spreads_dots_in_the_same_cell_so_none_hides_another():
     assert chart.axis_x[0][0] == 1 and chart.axis_y[-1][0] == 10 and chart.axis_y[-1][1] < chart.axis_y[0][1]
 
 
-def test_it_splits_a_proportion_bar_and_skips_empty_parts():
-    parts = charts.proportion_bar({"green": 3, "amber": 0, "red": 1}, width=160)
-    assert [(p.key, p.width) for p in parts] == [("green", 120.0), ("red", 40.0)]
-    assert parts[1].x == 120.0
-    assert charts.proportion_bar({"green": 0}) == []
-
-
 def test_stacked_bars_split_each_row_by_light_and_scale_to_the_longest():
     chart = charts.stacked_bars([("Strategi 1: Stabstjenester", {"green": 3, "amber": 1}),
                                  ("Strategi 2: " + "x" * 60, {"red": 2})], width=630, label_width=230)

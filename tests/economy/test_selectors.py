@@ -14,4 +14,6 @@ def test_it_splits_host_cost(world):
     assert k[0].share_ore + l[0].share_ore == 100_000_000
     assert distribution.total_ore(world.kafjord.pk) == k[0].share_ore
     assert economy.host_balance(None, world.collaboration)[0].positions == Decimal("3.5")
-    assert economy.bought_services(None, world.collaboration, world.lyngen)[0].service == "IT"
+    hosted, bought = economy.hosting(None, world.collaboration, world.lyngen)
+    assert hosted == [] and bought[0].service == "IT"
+    assert economy.hosting(None, world.collaboration, world.kafjord)[0][0].service == "IT"

@@ -7,7 +7,7 @@ from collaborations.common.errors import DomainError
 from collaborations.portfolio.services import measure_post_status_update, measure_update
 from collaborations.registry.models import Person
 from collaborations.rounds.models import RoundReminder
-from collaborations.rounds.selectors import current_round, round_readiness
+from collaborations.rounds.selectors import round_readiness
 from collaborations.rounds.services import reminder_kind, round_open, rounds_send_reminders
 from collaborations.rounds.tasks import send_round_reminders
 
@@ -30,11 +30,6 @@ def test_it_refuses_a_round_without_title_or_with_deadline_before_start(world):
         round_open(acting_user=None, collaboration=world.collaboration, title=" ", starts_on=START, deadline=DEADLINE)
     with pytest.raises(DomainError, match="Fristen kan ikke være før startdatoen."):
         round_open(acting_user=None, collaboration=world.collaboration, title="X", starts_on=DEADLINE, deadline=START)
-
-
-def test_it_finds_the_current_round(world, rnd):
-    assert current_round(world.collaboration.pk, START) == rnd
-    assert current_round(world.collaboration.pk, START - dt.timedelta(days=1)) is None
 
 
 def test_it_counts_a_measure_ready_only_with_an_overall_update_inside_the_round(world, rnd):
