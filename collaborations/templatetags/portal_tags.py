@@ -45,6 +45,13 @@ def positions(value) -> str:
 
 
 @register.filter
+def year(value) -> str:
+    """A year as it is written, 2026: never with the thousands separator
+    (USE_THOUSAND_SEPARATOR would print "2 026")."""
+    return "" if value in (None, "") else str(int(value))
+
+
+@register.filter
 def get_item(mapping, key):
     return mapping.get(key, 0)
 

@@ -1,5 +1,6 @@
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -7,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from collaborations.portfolio.models import Measure
 from collaborations.portfolio.services import measure_post_status_update, measure_set_participants, measure_update
 from collaborations.registry.models import Person
 
@@ -171,3 +173,13 @@ def test_it_runs_the_same_number_of_queries_for_2_and_20_updates(client, world, 
     assert len(client.get(url(world.shared)).context["timeline"]) > 20
     assert small == large
     assert large <= expected, f"measure page ran {large} queries"
+
+
+def test_it_writes_the_year_of_a_one_off_budget_as_a_year(client, world):
+    """Not "2 026": the thousands separator is for amounts, never for years."""
+    Measure.objects.filter(pk=world.shared.pk).update(budget=Decimal(250_000), budget_recurrence="once",
+                                                       budget_year=2026)
+
+    body = " ".join(client.get(url(world.shared)).content.decode().split())
+
+    assert "250 000,00 kr (engangsbeløp 2026)" in body.replace("\xa0", " ")
