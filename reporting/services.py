@@ -103,11 +103,11 @@ def report_request(*, acting_user, collaboration: Collaboration, report_type: st
     return batch
 
 
-def _locked(acting_user, job: ReportJob, *, published: bool | None, refusal: str) -> ReportJob:
+def _locked(acting_user, job: ReportJob, *, published: bool, refusal: str) -> ReportJob:
     """The job's row, locked, if the user may change it and it is (or is not) published."""
     _require(acting_user, job.collaboration)
     job = ReportJob.objects.select_for_update().get(pk=job.pk)
-    if published is not None and job.is_published != published:
+    if job.is_published != published:
         raise DomainError(refusal)
     return job
 

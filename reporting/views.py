@@ -108,7 +108,7 @@ def publish(request: HttpRequest, job_id: int) -> HttpResponse:
     button publishes."""
     if request.method == "GET":
         job = selectors.get_report_for_user(request.user, job_id, policy.Action.GENERATE_REPORTS)
-        return render(request, "reporting/publish_confirm.html", {"job": job})
+        return render(request, "reporting/publish_confirm.html", {"job": job, "archive_url": _archive_url(job)})
     return _job_action(request, job_id, services.report_publish,
                        _("Rapport %(n)s er publisert. Den kan ikke lenger endres eller slettes."))
 

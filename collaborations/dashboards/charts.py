@@ -236,15 +236,16 @@ class StackedBars:
     label_width: int
     bar_height: int
     bars: list[StackedBar]
-    legend: list[tuple[str, float, str]]     # (key, x, fill)
+    legend: list[tuple[str, float, str, str]]     # (key, x, fill, label)
 
 
-def stacked_bars(rows: list[tuple[str, dict[str, int]]], *, width: int = 630, label_width: int = 230,
-                 bar_height: int = 18, gap: int = 8, keys: tuple[str, ...] = LIGHTS,
+def stacked_bars(rows: list[tuple[str, dict[str, int]]], *, key_labels: dict[str, str], width: int = 630,
+                 label_width: int = 230, bar_height: int = 18, gap: int = 8, keys: tuple[str, ...] = LIGHTS,
                  label_chars: int = 38) -> StackedBars:
     """One horizontal bar per row = (label, {"green": 3, ...}), split by `keys`
-    and scaled to the longest bar; a legend row on top. Long labels are cut
-    with an ellipsis (the table beside the chart has them in full)."""
+    and scaled to the longest bar; a legend row on top naming each key
+    (`key_labels`). Long labels are cut with an ellipsis (the table beside the
+    chart has them in full)."""
     top = 30
     plot_w = width - label_width - 10
     biggest = max((sum(c.get(k, 0) for k in keys) for _label, c in rows), default=0) or 1
@@ -262,6 +263,6 @@ def stacked_bars(rows: list[tuple[str, dict[str, int]]], *, width: int = 630, la
             x += w
         short = label if len(label) <= label_chars else label[:label_chars - 1] + "…"
         bars.append(StackedBar(label=short, y=y, text_y=round(y + bar_height * 0.72, 1), segments=segments))
-    legend = [(key, label_width + i * 120, LIGHT_FILL[key]) for i, key in enumerate(keys)]
+    legend = [(key, label_width + i * 120, LIGHT_FILL[key], key_labels[key]) for i, key in enumerate(keys)]
     return StackedBars(width=width, height=top + len(rows) * (bar_height + gap) + 4, label_width=label_width,
                        bar_height=bar_height, bars=bars, legend=legend)

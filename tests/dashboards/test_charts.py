@@ -52,10 +52,12 @@ def test_it_spreads_dots_in_the_same_cell_so_none_hides_another():
 
 def test_stacked_bars_split_each_row_by_light_and_scale_to_the_longest():
     chart = charts.stacked_bars([("Strategi 1: Stabstjenester", {"green": 3, "amber": 1}),
-                                 ("Strategi 2: " + "x" * 60, {"red": 2})], width=630, label_width=230)
+                                 ("Strategi 2: " + "x" * 60, {"red": 2})], width=630, label_width=230,
+                                key_labels={"green": "I rute", "amber": "Risiko", "red": "Ikke i rute"})
     first, second = chart.bars
     assert [(s.key, s.value) for s in first.segments] == [("green", 3), ("amber", 1)]
     assert first.segments[0].width + first.segments[1].width == 390.0     # the longest bar fills the plot
     assert second.segments[0].width == 195.0 and second.segments[0].fill == charts.LIGHT_FILL["red"]
     assert second.label.endswith("…") and len(second.label) == 38
-    assert [key for key, _x, _fill in chart.legend] == ["green", "amber", "red"]
+    assert [(key, label) for key, _x, _fill, label in chart.legend] == [
+        ("green", "I rute"), ("amber", "Risiko"), ("red", "Ikke i rute")]

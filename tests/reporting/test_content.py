@@ -188,3 +188,4 @@ def test_it_draws_the_chart_with_numbers_svg_understands(world):
     svg = html[html.index('<svg xmlns="http://www.w3.org/2000/svg" class="chart"'):html.index("</svg>")]
     assert re.findall(r'="\d+,\d+"', svg) == []
     assert re.search(r'<rect x="230\.0" y="30" width="\d+\.\d" height="18" fill="#[0-9a-f]{6}"', svg)
+    assert all(f'font-size="11">{label}</text>' in svg for label in ("I rute", "Risiko", "Ikke i rute"))  # legend
