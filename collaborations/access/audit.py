@@ -8,14 +8,13 @@ kind of record.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from ..common.errors import DomainError
 from ..common.history import field_changes, snapshot
+from . import policy
 from .models import AuditEvent
 
 
@@ -100,14 +99,15 @@ class Records:
     Records with rules of their own (measures, memberships, roles, mergers)
     have their services written out in their packages.
 
-        COST_KEYS = Records("cost_key", saved=AuditEvent.Kind.COST_KEY_SAVED, collaboration=...)
+        COST_KEYS = Records("cost_key", saved=AuditEvent.Kind.COST_KEY_SAVED)
         cost_key_save, cost_key_delete = COST_KEYS.save, COST_KEYS.delete
         cost_key_save(acting_user=user, cost_key=key, reason="Ny nøkkel fra 2026")
     """
 
-    def __init__(self, noun: str, *, saved: str, deleted: str = AuditEvent.Kind.OBJECT_DELETED,
-                 collaboration: Callable[[models.Model], object] = lambda obj: None):
-        self.noun, self.saved, self.deleted, self.collaboration_of = noun, saved, deleted, collaboration
+    def __init__(self, noun: str, *, saved: str, deleted: str = AuditEvent.Kind.OBJECT_DELETED):
+        self.noun, self.saved, self.deleted = noun, saved, deleted
+        # The event's collaboration is the row's, found the way the policy finds it (COLLABORATION_PATHS).
+        self.collaboration_of = policy.collaboration_of
 
     def _record(self, record: dict) -> models.Model:
         if set(record) != {self.noun}:

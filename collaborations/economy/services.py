@@ -10,13 +10,10 @@ from ..access.models import AuditEvent
 from .models import HostAgreement
 
 K = AuditEvent.Kind
-COST_KEYS = Records("cost_key", saved=K.COST_KEY_SAVED, deleted=K.COST_KEY_DELETED,
-                    collaboration=lambda k: k.collaboration)
-AGREEMENTS = Records("agreement", saved=K.AGREEMENT_SAVED, deleted=K.AGREEMENT_DELETED,
-                     collaboration=lambda a: a.collaboration)
+COST_KEYS = Records("cost_key", saved=K.COST_KEY_SAVED, deleted=K.COST_KEY_DELETED)
+AGREEMENTS = Records("agreement", saved=K.AGREEMENT_SAVED, deleted=K.AGREEMENT_DELETED)
 # A municipality buying the service, with its council's adoption (date, case number).
-AGREEMENT_PARTICIPANTS = Records("participant", saved=K.AGREEMENT_SAVED, deleted=K.AGREEMENT_DELETED,
-                                 collaboration=lambda p: p.agreement.collaboration)
+AGREEMENT_PARTICIPANTS = Records("participant", saved=K.AGREEMENT_SAVED, deleted=K.AGREEMENT_DELETED)
 
 cost_key_save, cost_key_delete = COST_KEYS.save, COST_KEYS.delete
 agreement_delete = AGREEMENTS.delete

@@ -7,9 +7,9 @@ from ..access.audit import Records
 from ..access.models import AuditEvent
 
 K = AuditEvent.Kind
-MEETINGS = Records("meeting", saved=K.MEETING_SAVED, collaboration=lambda m: m.body.collaboration)
-CASES = Records("case", saved=K.MEETING_SAVED, collaboration=lambda c: c.meeting.body.collaboration)
-SUBPROJECTS = Records("subproject", saved=K.MEETING_SAVED, collaboration=lambda s: s.collaboration)
+MEETINGS = Records("meeting", saved=K.MEETING_SAVED)
+CASES = Records("case", saved=K.MEETING_SAVED)
+SUBPROJECTS = Records("subproject", saved=K.MEETING_SAVED)
 
 meeting_save, meeting_delete = MEETINGS.save, MEETINGS.delete
 case_save, case_delete = CASES.save, CASES.delete

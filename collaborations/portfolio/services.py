@@ -51,8 +51,8 @@ def _save_with_history(measure: Measure, *, acting_user, reason: str, update_fie
 # ---------------------------------------------------------------- plans and strategies
 
 # Strategy texts keep history, so a report shows them as they stood on its cut-off.
-PLANS = Records("plan", saved=AuditEvent.Kind.PLAN_SAVED, collaboration=lambda p: p.collaboration)
-STRATEGIES = Records("strategy", saved=AuditEvent.Kind.STRATEGY_SAVED, collaboration=lambda s: s.plan.collaboration)
+PLANS = Records("plan", saved=AuditEvent.Kind.PLAN_SAVED)
+STRATEGIES = Records("strategy", saved=AuditEvent.Kind.STRATEGY_SAVED)
 
 plan_save, plan_delete = PLANS.save, PLANS.delete
 strategy_save, strategy_delete = STRATEGIES.save, STRATEGIES.delete

@@ -258,10 +258,10 @@ def _merge_agreements(predecessor_ids, successor, on_date, day_before, history_u
 # ---------------------------------------------------------------- the collaboration's own records
 
 K = AuditEvent.Kind
-COLLABORATIONS = Records("collaboration", saved=K.COLLABORATION_SAVED, collaboration=lambda c: c)
-BODIES = Records("body", saved=K.BODY_SAVED, collaboration=lambda b: b.collaboration)
-BODY_MEMBERS = Records("member", saved=K.BODY_SAVED, collaboration=lambda m: m.body.collaboration)
-NETWORKS = Records("network", saved=K.NETWORK_SAVED, collaboration=lambda n: n.collaboration)
+COLLABORATIONS = Records("collaboration", saved=K.COLLABORATION_SAVED)
+BODIES = Records("body", saved=K.BODY_SAVED)
+BODY_MEMBERS = Records("member", saved=K.BODY_SAVED)
+NETWORKS = Records("network", saved=K.NETWORK_SAVED)
 OUTSIDE_PARTNERS = Records("partner", saved=K.REGISTRY_SAVED)
 MUNICIPALITIES = Records("municipality", saved=K.REGISTRY_SAVED)
 COUNTIES = Records("county", saved=K.REGISTRY_SAVED)
