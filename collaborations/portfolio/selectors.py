@@ -119,19 +119,17 @@ def measure_updates(measure: Measure) -> list[StatusUpdate]:
     return list(measure.status_updates.select_related("author", "municipality").order_by("-created_at", "-id"))
 
 
-def measure_parts(measure: Measure, updates: list[StatusUpdate], reportable_ids: set[int],
-                  own_ids: set[int] = frozenset()) -> list[Part]:
+def measure_parts(user, measure: Measure, updates: list[StatusUpdate], reportable_ids: set[int]) -> list[Part]:
     """Each participant's newest own report, side by side. `updates` is the
     measure's status updates, newest first (already fetched for the timeline);
-    `own_ids` the municipalities the user administers (others are reported
-    on their behalf)."""
+    `reportable_ids` the parts `user` may report (policy.reportable_municipality_ids)."""
     latest: dict[int, StatusUpdate] = {}
     for u in updates:
         if u.municipality_id is not None and u.municipality_id not in latest:
             latest[u.municipality_id] = u
     with_participants(measure)
     return [Part(participation=p, latest=latest.get(p.municipality_id), may_report=p.municipality_id in reportable_ids,
-                 on_behalf=p.municipality_id not in own_ids)
+                 on_behalf=policy.reports_on_behalf(user, p.municipality_id))
             for p in measure.participations.all()]
 
 

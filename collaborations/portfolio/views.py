@@ -87,18 +87,17 @@ def measure_part_status(request: HttpRequest, measure_id: int, municipality_id: 
     if municipality_id not in policy.reportable_municipality_ids(request.user, measure):
         raise PermissionDenied(_("Du kan ikke rapportere for denne kommunen i dette tiltaket."))
     municipality = municipality_by_id(municipality_id)
+    on_behalf = policy.reports_on_behalf(request.user, municipality.pk)
     form = StatusUpdateForm(request.POST or None, with_version=False, initial=_initial(measure, municipality))
     if form.is_bound and form.is_valid():
         try:
             measure_post_status_update(acting_user=request.user, measure=measure, municipality=municipality,
-                                       on_behalf=policy.reports_on_behalf(request.user, municipality.pk),
-                                       **form.service_kwargs())
+                                       on_behalf=on_behalf, **form.service_kwargs())
             return _saved(request, measure, _("Delen til %(m)s er lagret.") % {"m": municipality})
         except DomainError as error:
             form.add_error(None, error)
     action = reverse("measure_part_status", args=[measure.pk, municipality.pk])
-    return _form_response(request, measure, form, action, None, municipality,
-                          on_behalf=policy.reports_on_behalf(request.user, municipality.pk))
+    return _form_response(request, measure, form, action, None, municipality, on_behalf=on_behalf)
 
 
 @login_required
@@ -183,7 +182,7 @@ def _live_context(request: HttpRequest, measure: Measure, *, form=None, form_act
     may_edit = policy.allows(user, Action.EDIT, measure)
     reportable = policy.reportable_municipality_ids(user, measure)
     updates = selectors.measure_updates(measure)
-    parts = selectors.measure_parts(measure, updates, reportable, policy.user_municipality_ids(user))
+    parts = selectors.measure_parts(user, measure, updates, reportable)
     if form is None:
         if may_edit:
             form, form_action = StatusUpdateForm(initial=_initial(measure)), \
