@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from ..portfolio.models import Measure
-from ..registry.models import Collaboration, Municipality, Network
+from ..registry.models import Collaboration, Municipality, Network, OutsidePartner
 
 
 class Role(models.TextChoices):
@@ -26,6 +26,7 @@ class Role(models.TextChoices):
     NETWORK_COORDINATOR = "network_coordinator", _("Nettverkskoordinator")
     SECRETARIAT = "secretariat", _("Sekretariat")
     POLITICIAN = "politician", _("Folkevalgt")
+    PARTNER = "partner", _("Ekstern partner")
 
 
 class RoleAssignmentQuerySet(models.QuerySet):
@@ -50,6 +51,8 @@ class RoleAssignment(models.Model):
                                       related_name="role_assignments", verbose_name=_("samarbeid"))
     network = models.ForeignKey(Network, on_delete=models.CASCADE, null=True, blank=True,
                                 related_name="role_assignments", verbose_name=_("nettverk"))
+    partner = models.ForeignKey(OutsidePartner, on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="role_assignments", verbose_name=_("ekstern partner"))
     granted_at = models.DateTimeField(_("tildelt"), auto_now_add=True)
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("tildelt av"))
@@ -69,11 +72,12 @@ class RoleAssignment(models.Model):
                     Q(role__in=["municipal_admin", "politician"], municipality__isnull=False)
                     | Q(role="secretariat", collaboration__isnull=False)
                     | Q(role="network_coordinator", network__isnull=False)
+                    | Q(role="partner", partner__isnull=False)
                 ),
                 name="role_has_its_scope",
                 violation_error_message=_(
-                    "Kommuneadministrasjon og folkevalgt krever kommune, sekretariat krever samarbeid "
-                    "og koordinator krever nettverk."),
+                    "Kommuneadministrasjon og folkevalgt krever kommune, sekretariat krever samarbeid, "
+                    "koordinator krever nettverk og ekstern partner krever partner."),
             ),
             models.UniqueConstraint(fields=["user", "role", "municipality"],
                                     condition=Q(municipality__isnull=False, revoked_at__isnull=True),
@@ -87,6 +91,10 @@ class RoleAssignment(models.Model):
                                     condition=Q(network__isnull=False, revoked_at__isnull=True),
                                     name="role_unique_per_network",
                                     violation_error_message=_("Brukeren har allerede denne rollen for nettverket.")),
+            models.UniqueConstraint(fields=["user", "role", "partner"],
+                                    condition=Q(partner__isnull=False, revoked_at__isnull=True),
+                                    name="role_unique_per_partner",
+                                    violation_error_message=_("Brukeren har allerede denne rollen for partneren.")),
         ]
 
     def __str__(self) -> str:
@@ -94,7 +102,7 @@ class RoleAssignment(models.Model):
 
     @property
     def scope(self):
-        return self.municipality or self.collaboration or self.network
+        return self.municipality or self.collaboration or self.network or self.partner
 
     def clean(self):
         if self.role in (Role.MUNICIPAL_ADMIN, Role.POLITICIAN) and not self.municipality_id:
@@ -103,6 +111,8 @@ class RoleAssignment(models.Model):
             raise ValidationError({"collaboration": _("Velg samarbeidet sekretariatet gjelder.")})
         if self.role == Role.NETWORK_COORDINATOR and not self.network_id:
             raise ValidationError({"network": _("Velg nettverket koordinatoren gjelder.")})
+        if self.role == Role.PARTNER and not self.partner_id:
+            raise ValidationError({"partner": _("Velg partneren brukeren representerer.")})
 
 
 class CollaborationUserObjectPermission(UserObjectPermissionBase):
@@ -167,6 +177,12 @@ class AuditEvent(models.Model):
         REPORT_PUBLISHED = "report_published", _("Rapport publisert")
         REPORT_CORRECTED = "report_corrected", _("Rapport rettet")
         REPORT_DELETED = "report_deleted", _("Rapportutkast slettet")
+        USER_INVITED = "user_invited", _("Bruker invitert")
+        PLAN_REVISED = "plan_revised", _("Plan rullert")
+        PLAN_CLOSED = "plan_closed", _("Plan avsluttet")
+        MEASURE_CLOSED = "measure_closed", _("Tiltak avsluttet")
+        AGREEMENT_JOINED = "agreement_joined", _("Deltaker med i avtale")
+        AGREEMENT_LEFT = "agreement_left", _("Deltaker trådt ut av avtale")
 
     occurred_at = models.DateTimeField(_("tidspunkt"), default=timezone.now, db_index=True)
     acting_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,

@@ -119,6 +119,7 @@ class HostAgreementParticipant(models.Model):
                                   verbose_name=_("avtale"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="bought_agreements",
                                      verbose_name=_("kommune"))
+    joined_on = models.DateField(_("med fra"), null=True, blank=True)
     adopted_on = models.DateField(_("vedtatt i kommunestyret"), null=True, blank=True)
     case_number = models.CharField(_("saksnummer"), max_length=50, blank=True)
     left_on = models.DateField(_("uttrådt"), null=True, blank=True)

@@ -30,6 +30,11 @@ class PlanPeriod(models.Model):
     adopted_by = models.ForeignKey(Body, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
                                    verbose_name=_("vedtatt av"))
     source = models.CharField(_("kilde"), max_length=300, blank=True)
+    revises = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="revisions",
+                                verbose_name=_("rullering av"),
+                                help_text=_("Planen denne planen er en rullering av."))
+    closed_on = models.DateField(_("avsluttet"), null=True, blank=True,
+                                 help_text=_("Dagen planen ble avløst eller avsluttet. Tomt: planen gjelder."))
 
     history = HistoricalRecords()
 
@@ -56,6 +61,9 @@ class Strategy(models.Model):
     challenge = models.TextField(_("utfordring"), blank=True)
     goal = models.TextField(_("mål"), blank=True)
     expected_result = models.TextField(_("forventet resultat"), blank=True)
+    responsible = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                    verbose_name=_("saksansvarlig kommunedirektør"),
+                                    help_text=_("Kommunedirektøren som svarer for strategien i samarbeidet."))
 
     history = HistoricalRecords()
 
@@ -188,6 +196,9 @@ class Measure(models.Model):
                                                    validators=score_validators)
     visibility = models.CharField(_("synlighet"), max_length=10, choices=Visibility.choices,
                                   default=Visibility.PUBLISHED)
+    closed_on = models.DateField(_("avsluttet dato"), null=True, blank=True,
+                                 help_text=_("Satt når tiltaket avsluttes eller stanses."))
+    closing_reason = models.TextField(_("begrunnelse for avslutning"), blank=True)
     position = models.PositiveIntegerField(_("rekkefølge"), default=0)
     last_status_at = models.DateTimeField(_("sist oppdatert"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False,
@@ -301,6 +312,9 @@ class StatusUpdate(models.Model):
                                 verbose_name=_("tiltak"))
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="status_updates", verbose_name=_("kommunens del"))
+    partner = models.ForeignKey(OutsidePartner, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="status_updates", verbose_name=_("partnerens del"),
+                                help_text=_("Satt når en ekstern partner rapporterer sin del av tiltaket."))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="status_updates", verbose_name=_("skrevet av"))
     created_at = models.DateTimeField(_("registrert"), auto_now_add=True, db_index=True)
@@ -334,6 +348,10 @@ class StatusUpdate(models.Model):
                 condition=Q(traffic_light="green") | ~Q(light_reason=""),
                 name="status_update_light_reason_required",
                 violation_error_message=LIGHT_REASON_REQUIRED),
+            models.CheckConstraint(
+                condition=Q(municipality__isnull=True) | Q(partner__isnull=True),
+                name="status_update_one_part",
+                violation_error_message=_("En statusoppdatering gjelder én kommunes eller én partners del, ikke begge.")),
             models.CheckConstraint(
                 condition=Q(follow_up_due__isnull=True) | Q(follow_up_due__gte=models.F("reported_on")),
                 name="status_update_due_after_report",

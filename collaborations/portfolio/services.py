@@ -27,6 +27,7 @@ from ..common.files import upload_error
 from ..common.history import display_value, field_changes, who
 from .models import (
     BOOKKEEPING_FIELDS,
+    CLOSED_PHASES,
     LIGHT_REASON_REQUIRED,
     STATUS_FIELDS,
     Document,
@@ -154,6 +155,42 @@ def measure_set_participants(*, acting_user, measure: Measure, municipality_ids:
     audit_record(AuditEvent.Kind.PARTICIPANTS_CHANGED, acting_user=acting_user, reason=reason, obj=measure,
                  collaboration=measure.collaboration, old={_("Deltakere"): ", ".join(names) or "—"},
                  new={_("Deltakere"): ", ".join(after) or "—"})
+
+
+@transaction.atomic
+def measure_close(*, acting_user, measure: Measure, final_phase: str, closed_on: dt.date, reason: str,
+                  traffic_light: str = TrafficLight.GREEN, light_reason: str = "",
+                  expected_version: int | None = None) -> Measure:
+    """Close a measure ("avslutning"): completed or stopped on `closed_on`, with why.
+
+    The closing is a final status update (so it stands in the timeline with
+    its reason) that sets the closed phase; the measure also keeps the date
+    and the reason. From then on it is never due in a reporting round, never
+    overdue or stale, and costs nothing for the years after `closed_on`.
+    """
+    reason = require_reason(reason, _("Skriv kort hvorfor tiltaket avsluttes."))
+    if final_phase not in CLOSED_PHASES:
+        raise DomainError({"final_phase": _("Velg «Avsluttet» eller «Stanset».")})
+    if closed_on > timezone.localdate():
+        raise DomainError({"closed_on": _("Datoen kan ikke være frem i tid.")})
+    current = Measure.objects.select_for_update().get(pk=measure.pk)
+    if current.closed_on is not None:
+        raise DomainError(_("Tiltaket ble allerede avsluttet %(date)s.") % {"date": norwegian_date(current.closed_on)})
+    if current.starts_on and closed_on < current.starts_on:
+        raise DomainError({"closed_on": _("Tiltaket kan ikke avsluttes før det startet (%(date)s).")
+                           % {"date": norwegian_date(current.starts_on)}})
+    measure_post_status_update(acting_user=acting_user, measure=current, reported_on=closed_on, phase=final_phase,
+                               traffic_light=traffic_light, light_reason=light_reason, status_text=reason,
+                               expected_version=expected_version, reason=reason)
+    current.refresh_from_db()
+    current.closed_on, current.closing_reason = closed_on, reason
+    current.version += 1
+    _save_with_history(current, acting_user=acting_user, reason=reason,
+                       update_fields=["closed_on", "closing_reason", "version"])
+    audit_record(AuditEvent.Kind.MEASURE_CLOSED, acting_user=acting_user, reason=reason, obj=current,
+                 collaboration=current.collaboration,
+                 new={_("Fase"): current.get_phase_display(), _("Avsluttet"): norwegian_date(closed_on)})
+    return current
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 """The start page, a collaboration's page, and the health check."""
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -29,3 +30,11 @@ def collaboration_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "members": selectors.memberships(collaboration),
         "can_manage": policy.allows(request.user, Action.MANAGE, collaboration),
     })
+
+
+@login_required
+def workspace(request: HttpRequest, slug: str) -> HttpResponse:
+    """The secretariat's workspace ("Forvaltning"): every record the
+    secretariat keeps, one section per feature, each with its pages and forms."""
+    collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
+    return render(request, "collaborations/workspace/workspace.html", {"collaboration": collaboration})

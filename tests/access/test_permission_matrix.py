@@ -79,8 +79,10 @@ STATUSES = {
 }
 METHODS = ("get", "post")
 
-# The HTTP table: request (method, url name, arguments) => expected status per role.
-HTTP_TABLE = (Path(__file__).parent / "http_matrix.txt").read_text()
+# The HTTP tables: request (method, url name, arguments) => expected status per role.
+# http_matrix.txt holds the daily pages; each feature of the secretariat's
+# workspace keeps its own rows in http_matrix_<feature>.txt, read the same way.
+HTTP_TABLES = sorted(Path(__file__).parent.glob("http_matrix*.txt"))
 
 
 def _status(token: str) -> int | tuple[int, ...]:
@@ -106,9 +108,16 @@ def _url_builder(name: str, args: list[str]):
 
 
 def _http_rows() -> list[tuple]:
-    """The rows of http_matrix.txt as (name, method, url builder, expected status per role)."""
+    """The rows of every http_matrix*.txt as (name, method, url builder, expected status per role)."""
+    rows = []
+    for table in HTTP_TABLES:
+        rows += _table_rows(table.read_text())
+    return rows
+
+
+def _table_rows(text: str) -> list[tuple]:
     rows, roles = [], None
-    for line in HTTP_TABLE.splitlines():
+    for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         request, arrow, statuses = line.partition("=>")
@@ -127,7 +136,7 @@ def _http_rows() -> list[tuple]:
 
 HTTP = _http_rows()
 
-# Named URLs that have no row in http_matrix.txt, and why. A new URL without a row or a
+# Named URLs that have no row in any http_matrix*.txt, and why. A new URL without a row or a
 # reason here fails test_it_has_a_row_for_every_url.
 EXEMPT = {
     "document_download": "needs a stored file: test_it_serves_documents_only_to_those_who_may_see_them",
