@@ -7,6 +7,7 @@ agreements or measures, and sees only what the policy lets the user see.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -14,6 +15,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from ..access import policy
+from ..access.policy import Action
+from ..common.dates import months_before
+from ..common.history import field_changes, related_labels, who
 from ..portfolio.models import Measure, Participation
 from ..registry.models import Collaboration, Membership, Municipality
 from ..registry.selectors import members_on, memberships_on
@@ -131,3 +135,177 @@ def distribution_table(collaboration: Collaboration, distribution: Distribution)
         shares = [(a.shares or {}).get(m.pk) if m.pk in a.payer_ids else None for a in distribution.allocations]
         rows.append(DistributionRow(municipality=m, shares=shares, total_ore=distribution.total_ore(m.pk)))
     return DistributionTable(distribution=distribution, rows=rows)
+
+
+# ---------------------------------------------------------------- host agreements: pages and forms
+
+def earliest_exit(notice_given_on: dt.date, notice_months: int | None) -> dt.date:
+    """The first day a participant may have left, counted from the day notice
+    was given: the same day `notice_months` later (the month's last day when
+    it has no such day). Without a notice period in the agreement, kommuneloven
+    § 20-4 alone applies and the notice date itself is the earliest."""
+    if not notice_months:
+        return notice_given_on
+    return months_before(notice_given_on, -notice_months)
+
+
+def original_participants(agreement: HostAgreement, *, on: dt.date) -> list[Municipality]:
+    """Whose consent a late joiner needs: the host and every participant still
+    in the agreement on `on` that took part from its start."""
+    found = {agreement.host_id: agreement.host}
+    for p in agreement.participants.select_related("municipality").order_by("municipality__name"):
+        from_start = p.joined_on is None or agreement.starts_on is None or p.joined_on <= agreement.starts_on
+        if from_start and (p.left_on is None or p.left_on >= on):
+            found.setdefault(p.municipality_id, p.municipality)
+    return sorted(found.values(), key=lambda m: m.name)
+
+
+def agreement_for(user, collaboration: Collaboration, agreement_id: int) -> HostAgreement | None:
+    """The agreement of `collaboration` with this id, if the user may see it (else None: the caller says 404)."""
+    agreement = HostAgreement.objects.select_related("collaboration", "host", "cost_key").filter(
+        pk=agreement_id, collaboration=collaboration).first()
+    if agreement is None or not policy.allows(user, Action.VIEW, agreement):
+        return None
+    return agreement
+
+
+def fresh_agreement(agreement: HostAgreement) -> HostAgreement:
+    """A new copy of the agreement for a form to change."""
+    return HostAgreement.objects.select_related("collaboration", "host", "cost_key").get(pk=agreement.pk)
+
+
+def participant_for(agreement: HostAgreement, participant_id: int) -> HostAgreementParticipant | None:
+    return agreement.participants.select_related("municipality").filter(pk=participant_id).first()
+
+
+def participants_of(agreement: HostAgreement) -> list[HostAgreementParticipant]:
+    """Every participant, past and present: current ones first, by name."""
+    rows = agreement.participants.select_related("municipality").order_by("municipality__name")
+    return sorted(rows, key=lambda p: (p.left_on is not None, p.municipality.name))
+
+
+def not_adopted(participants) -> list[HostAgreementParticipant]:
+    """The current participants whose council has not adopted the agreement yet."""
+    return [p for p in participants if p.left_on is None and p.adopted_on is None]
+
+
+@dataclass
+class AgreementRow:
+    agreement: HostAgreement
+    participants: list[HostAgreementParticipant]
+    role: str = ""                  # on a municipality's list: "host", "participant", "former"
+
+    @property
+    def current(self) -> list[HostAgreementParticipant]:
+        return [p for p in self.participants if p.left_on is None]
+
+    @property
+    def not_adopted(self) -> list[HostAgreementParticipant]:
+        return not_adopted(self.participants)
+
+
+def agreement_rows(user, collaboration: Collaboration, municipality: Municipality | None = None) -> list[AgreementRow]:
+    """The agreements the user may see, every participant with them (two
+    queries); with `municipality`, only those it hosts or takes or took part in."""
+    rows = []
+    for a in agreements(user, collaboration, current_only=False):
+        participants = list(a.participants.all())
+        row = AgreementRow(a, participants)
+        if municipality is not None:
+            mine = [p for p in participants if p.municipality_id == municipality.pk]
+            if a.host_id == municipality.pk:
+                row.role = "host"
+            elif mine:
+                row.role = "participant" if mine[0].left_on is None else "former"
+            else:
+                continue
+        rows.append(row)
+    return rows
+
+
+def awaiting_adoption_count(user, collaboration: Collaboration) -> int:
+    """How many of the agreements the user may see wait for at least one council's adoption."""
+    return sum(1 for row in agreement_rows(user, collaboration) if row.not_adopted)
+
+
+def municipalities_in_agreements(user, collaboration: Collaboration) -> list[Municipality]:
+    """Members and every host or participant of the agreements the user may see: the municipality filter."""
+    ids = set(memberships_on().filter(collaboration=collaboration).values_list("municipality_id", flat=True))
+    for a in agreements(user, collaboration, current_only=False):
+        ids.add(a.host_id)
+        ids |= {p.municipality_id for p in a.participants.all()}
+    return list(Municipality.objects.filter(pk__in=ids).order_by("name"))
+
+
+def agreement_payments(agreement: HostAgreement, year: int):
+    """What each participant pays for this agreement in `year`: payments'
+    one distribution, asked of this one agreement. Returns the allocation
+    (shares in øre by municipality id, or its error), or None when nothing
+    falls due (no cost or key, not running, nobody paying)."""
+    participants = list(agreement.participants.all())
+    payable = agreement_payable(agreement, participants)
+    if payable is None:
+        return None
+    numbers = {m.pk: (m.number, m.name) for m in Municipality.objects.filter(
+        pk__in={p.municipality_id for p in participants})}
+    found = distribute([payable], year=year, cost_keys=CostKey.objects.in_bulk([payable.cost_key_id]),
+                       memberships=memberships_by_municipality(agreement.collaboration),
+                       municipality_numbers=numbers)
+    return found.allocations[0] if found.allocations else None
+
+
+@dataclass
+class HistoryEntry:
+    when: object
+    who: str
+    reason: str
+    subject: str
+    kind: str                       # "+" created, "~" changed, "-" deleted
+    changes: list[tuple[str, str, str]]
+
+
+def agreement_history(agreement: HostAgreement) -> list[HistoryEntry]:
+    """Every change of the agreement and of its participants, newest first:
+    who, when, why, and old → new field by field."""
+    entries = []
+    records = list(agreement.history.select_related("history_user").order_by("history_date", "history_id"))
+    labels = related_labels(HostAgreement, records)
+    previous = None
+    for r in records:
+        changes = field_changes(previous if previous is not None else object(), r, model=HostAgreement,
+                                exclude={"version"}, labels=labels)
+        if changes or r.history_type != "~":
+            entries.append(HistoryEntry(r.history_date, who(r.history_user), r.history_change_reason or "",
+                                        r.service, r.history_type, changes))
+        previous = r
+    participant_records = list(HostAgreementParticipant.history.model.objects.filter(agreement_id=agreement.pk)
+                               .select_related("history_user").order_by("history_date", "history_id"))
+    names = dict(Municipality.objects.filter(pk__in={r.municipality_id for r in participant_records})
+                 .values_list("pk", "name"))
+    last: dict[int, object] = {}
+    for r in participant_records:
+        before = last.get(r.id)
+        changes = field_changes(before if before is not None else object(), r, model=HostAgreementParticipant,
+                                exclude={"agreement", "municipality"})
+        entries.append(HistoryEntry(r.history_date, who(r.history_user), r.history_change_reason or "",
+                                    names.get(r.municipality_id, ""), r.history_type if before else "+", changes))
+        last[r.id] = r
+    return sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+def cost_keys(collaboration: Collaboration):
+    """The collaboration's cost keys with what uses them."""
+    return collaboration.cost_keys.prefetch_related("host_agreements").order_by("name")
+
+
+def cost_key_for(collaboration: Collaboration, key_id: int) -> CostKey | None:
+    return collaboration.cost_keys.filter(pk=key_id).first()
+
+
+def new_agreement(collaboration: Collaboration) -> HostAgreement:
+    """An unsaved agreement of `collaboration` for the form to fill in."""
+    return HostAgreement(collaboration=collaboration)
+
+
+def new_cost_key(collaboration: Collaboration) -> CostKey:
+    return CostKey(collaboration=collaboration)

@@ -1,0 +1,234 @@
+"""Host agreements (vertskommuneavtaler) and cost keys in the portal.
+
+Published agreements are public; internal ones only for those the policy
+lets see them (404 for everyone else). Creating and changing agreements,
+their participants and cost keys is the secretariat's (Action.MANAGE on
+the collaboration), always through economy.services with a reason."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ..access import policy
+from ..access.policy import Action
+from ..common.errors import ConcurrentEditError
+from . import selectors
+from .forms import AdoptionForm, AgreementForm, CostKeyForm, LeaveForm, ParticipantAddForm
+from .services import (
+    agreement_adoption_record,
+    agreement_participant_join,
+    agreement_participant_leave,
+    agreement_save,
+    cost_key_save,
+)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's refusal on the fields it names, the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _agreement(request: HttpRequest, slug: str, agreement_id: int, action: Action = Action.VIEW):
+    """The collaboration and the agreement, or 404 (missing and hidden alike); 403 when seen but not `action`."""
+    collaboration = policy.get_collaboration_for_user(request.user, slug)
+    agreement = selectors.agreement_for(request.user, collaboration, agreement_id)
+    if agreement is None:
+        raise Http404(_("Fant ikke avtalen."))
+    if action != Action.VIEW:
+        policy.require(request.user, action, agreement, _("Bare sekretariatet kan endre avtalen."))
+    return collaboration, agreement
+
+
+def _detail_url(agreement) -> str:
+    return reverse("agreement_detail", args=[agreement.collaboration.slug, agreement.pk])
+
+
+# ---------------------------------------------------------------- pages anyone may read
+
+def agreement_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The collaboration's host agreements, or (?kommune=<nr>) one municipality's: hosted and bought."""
+    collaboration = policy.get_collaboration_for_user(request.user, slug)
+    choices = selectors.municipalities_in_agreements(request.user, collaboration)
+    number = request.GET.get("kommune", "").strip()
+    municipality = next((m for m in choices if m.number == number), None) if number else None
+    if number and municipality is None:
+        raise Http404(_("Fant ikke kommunen."))
+    rows = selectors.agreement_rows(request.user, collaboration, municipality)
+    return render(request, "collaborations/economy/agreement_list.html", {
+        "collaboration": collaboration, "rows": rows, "municipality": municipality, "choices": choices,
+        "can_manage": policy.allows(request.user, Action.MANAGE, collaboration),
+    })
+
+
+def agreement_detail(request: HttpRequest, slug: str, agreement_id: int) -> HttpResponse:
+    collaboration, agreement = _agreement(request, slug, agreement_id)
+    participants = selectors.participants_of(agreement)
+    year = timezone.localdate().year
+    allocation = selectors.agreement_payments(agreement, year)
+    shares = (allocation.shares or {}) if allocation else {}
+    return render(request, "collaborations/economy/agreement_detail.html", {
+        "collaboration": collaboration, "agreement": agreement,
+        "participants": [(p, shares.get(p.municipality_id)) for p in participants],
+        "not_adopted": selectors.not_adopted(participants), "year": year, "allocation": allocation,
+        "history": selectors.agreement_history(agreement),
+        "can_manage": policy.allows(request.user, Action.MANAGE, agreement),
+    })
+
+
+# ---------------------------------------------------------------- the secretariat's forms
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_create(request: HttpRequest, slug: str) -> HttpResponse:
+    collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
+    form = AgreementForm(request.POST or None, instance=selectors.new_agreement(collaboration))
+    if form.is_bound and form.is_valid():
+        try:
+            agreement = agreement_save(acting_user=request.user, agreement=form.instance,
+                                       reason=form.cleaned_data["reason"])
+            messages.success(request, _("Avtalen er registrert. Legg til deltakerne."))
+            return redirect(_detail_url(agreement) + "#melding")
+        except ValidationError as error:
+            _add_errors(form, error)
+    return render(request, "collaborations/economy/agreement_form.html", {
+        "collaboration": collaboration, "form": form, "agreement": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request: HttpRequest, slug: str, agreement_id: int) -> HttpResponse:
+    collaboration, agreement = _agreement(request, slug, agreement_id, Action.MANAGE)
+    form = AgreementForm(request.POST or None, instance=selectors.fresh_agreement(agreement),
+                         initial={"version": agreement.version})
+    form.fields["version"].required = True
+    conflict = None
+    if form.is_bound and form.is_valid():
+        try:
+            agreement_save(acting_user=request.user, agreement=form.instance, reason=form.cleaned_data["reason"],
+                           expected_version=form.cleaned_data["version"])
+            messages.success(request, _("Endringene er lagret."))
+            return redirect(_detail_url(agreement) + "#melding")
+        except ConcurrentEditError as error:
+            fresh = selectors.fresh_agreement(agreement)
+            data = request.POST.copy()
+            data["version"] = str(fresh.version)
+            conflict, form = error, AgreementForm(data, instance=fresh)
+            form.is_valid()
+        except ValidationError as error:
+            _add_errors(form, error)
+    return render(request, "collaborations/economy/agreement_form.html", {
+        "collaboration": collaboration, "form": form, "agreement": agreement, "conflict": conflict})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_participant_add(request: HttpRequest, slug: str, agreement_id: int) -> HttpResponse:
+    collaboration, agreement = _agreement(request, slug, agreement_id, Action.MANAGE)
+    original = selectors.original_participants(agreement, on=timezone.localdate())
+    form = ParticipantAddForm(request.POST or None, agreement=agreement, original=original)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            participant = agreement_participant_join(
+                acting_user=request.user, agreement=agreement, municipality=data["municipality"],
+                joined_on=data["joined_on"], adopted_on=data["adopted_on"], case_number=data["case_number"],
+                consenting_municipality_ids=data["consenting"], reason=data["reason"])
+            messages.success(request, _("%(m)s er med i avtalen.") % {"m": participant.municipality})
+            return redirect(_detail_url(agreement) + "#melding")
+        except ValidationError as error:
+            _add_errors(form, error)
+    return render(request, "collaborations/economy/participant_add.html", {
+        "collaboration": collaboration, "agreement": agreement, "form": form,
+        "late_from": agreement.starts_on})
+
+
+def _participant(agreement, participant_id: int):
+    participant = selectors.participant_for(agreement, participant_id)
+    if participant is None:
+        raise Http404(_("Fant ikke deltakeren."))
+    return participant
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_adoption(request: HttpRequest, slug: str, agreement_id: int, participant_id: int) -> HttpResponse:
+    collaboration, agreement = _agreement(request, slug, agreement_id, Action.MANAGE)
+    participant = _participant(agreement, participant_id)
+    form = AdoptionForm(request.POST or None, initial={"adopted_on": participant.adopted_on,
+                                                       "case_number": participant.case_number})
+    if form.is_bound and form.is_valid():
+        try:
+            agreement_adoption_record(acting_user=request.user, participant=participant, **form.cleaned_data)
+            messages.success(request, _("Vedtaket i %(m)s er registrert.") % {"m": participant.municipality})
+            return redirect(_detail_url(agreement) + "#melding")
+        except ValidationError as error:
+            _add_errors(form, error)
+    return render(request, "collaborations/economy/participant_adoption.html", {
+        "collaboration": collaboration, "agreement": agreement, "participant": participant, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_participant_leave_view(request: HttpRequest, slug: str, agreement_id: int,
+                                     participant_id: int) -> HttpResponse:
+    collaboration, agreement = _agreement(request, slug, agreement_id, Action.MANAGE)
+    participant = _participant(agreement, participant_id)
+    today = timezone.localdate()
+    form = LeaveForm(request.POST or None, initial={"notice_given_on": today})
+    notice_on = today
+    if form.is_bound and form.is_valid():
+        notice_on = form.cleaned_data["notice_given_on"]
+        try:
+            agreement_participant_leave(acting_user=request.user, participant=participant, **form.cleaned_data)
+            messages.success(request, _("Uttreden for %(m)s er registrert.") % {"m": participant.municipality})
+            return redirect(_detail_url(agreement) + "#melding")
+        except ValidationError as error:
+            _add_errors(form, error)
+    elif form.is_bound and form.cleaned_data.get("notice_given_on"):
+        notice_on = form.cleaned_data["notice_given_on"]
+    return render(request, "collaborations/economy/participant_leave.html", {
+        "collaboration": collaboration, "agreement": agreement, "participant": participant, "form": form,
+        "notice_on": notice_on, "earliest": selectors.earliest_exit(notice_on, agreement.notice_months)})
+
+
+# ---------------------------------------------------------------- cost keys
+
+@login_required
+def cost_key_list(request: HttpRequest, slug: str) -> HttpResponse:
+    collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
+    return render(request, "collaborations/economy/cost_key_list.html", {
+        "collaboration": collaboration, "keys": selectors.cost_keys(collaboration)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cost_key_form(request: HttpRequest, slug: str, key_id: int | None = None) -> HttpResponse:
+    collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
+    if key_id is None:
+        key = selectors.new_cost_key(collaboration)
+    else:
+        key = selectors.cost_key_for(collaboration, key_id)
+        if key is None:
+            raise Http404(_("Fant ikke kostnadsnøkkelen."))
+    form = CostKeyForm(request.POST or None, instance=key)
+    if form.is_bound and form.is_valid():
+        try:
+            cost_key_save(acting_user=request.user, cost_key=form.instance, reason=form.cleaned_data["reason"])
+            messages.success(request, _("Kostnadsnøkkelen er lagret."))
+            return redirect(reverse("cost_key_list", args=[collaboration.slug]) + "#melding")
+        except ValidationError as error:
+            _add_errors(form, error)
+    return render(request, "collaborations/economy/cost_key_form.html", {
+        "collaboration": collaboration, "form": form, "key": key if key_id else None})
