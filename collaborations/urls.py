@@ -4,7 +4,9 @@ urls.py. Log-in and password pages are in access/urls_accounts.py."""
 from .access import urls as access
 from .api import urls as api
 from .dashboards import urls as dashboards
+from .economy import urls as economy
 from .imports import urls as imports
+from .plans import urls as plans
 from .portfolio import urls as portfolio
 from .registry import urls as registry
 from .rounds import urls as rounds
@@ -17,4 +19,6 @@ urlpatterns = [
     *access.urlpatterns,
     *api.urlpatterns,
     *imports.urlpatterns,
+    *plans.urlpatterns,
+    *economy.urlpatterns,
 ]
