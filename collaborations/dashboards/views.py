@@ -30,7 +30,7 @@ from ..access import policy
 from ..common.dates import months_before, parse_date
 from ..economy import selectors as economy
 from ..portfolio.selectors import strategies_of
-from ..registry.selectors import member_municipality
+from ..registry.selectors import member_municipality, municipality_ended
 from . import charts, filters
 from . import selectors as dashboards
 from .cache import fingerprint_of, with_fingerprint
@@ -127,7 +127,7 @@ def municipality_page(request: HttpRequest, slug: str, number: str) -> HttpRespo
             "payments_total": distribution.total_ore(municipality.pk),
             "payments_incomplete": distribution.incomplete_for(municipality.pk),
             "networks": dashboards.municipality_networks(user, collaboration, municipality),
-            "year": year, "years": years,
+            "year": year, "years": years, "ended": municipality_ended(collaboration, municipality),
         }
     return _dashboard(request, slug, "collaborations/dashboards/municipality.html", build)
 

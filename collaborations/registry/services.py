@@ -31,11 +31,12 @@ from ..access.audit import Records, audit_record, audited_save, require_reason, 
 from ..access.models import AuditEvent
 from ..access.roles import permissions_sync_measure, permissions_sync_municipality, permissions_sync_person
 from ..common.dates import norwegian_date
-from ..common.errors import DomainError
+from ..common.errors import ConcurrentEditError, DomainError
+from ..common.history import EMPTY, field_changes, who
 from ..economy.models import HostAgreement, HostAgreementParticipant
 from ..portfolio.models import CLOSED_PHASES, Measure, Participation
 from .models import Collaboration, Membership, Municipality, Network, Person
-from .selectors import memberships_on
+from .selectors import agreements_still_in, memberships_on, network_fingerprint
 
 
 def _names(municipalities) -> str:
@@ -122,10 +123,7 @@ def membership_end(*, acting_user, membership: Membership, left_on: dt.date, rea
     audit_record(AuditEvent.Kind.MEMBERSHIP_ENDED, acting_user=acting_user, reason=reason, obj=membership,
                  collaboration=membership.collaboration, municipality=membership.municipality,
                  old={_("Medlem til"): "—"}, new={_("Medlem til"): norwegian_date(left_on)})
-    agreements = list(HostAgreement.objects.filter(
-        collaboration=membership.collaboration, participants__municipality=membership.municipality,
-        participants__left_on__isnull=True,
-    ).select_related("host").distinct().order_by("service"))
+    agreements = agreements_still_in(membership)
     return MembershipEnded(membership=membership, agreements=agreements)
 
 
@@ -191,6 +189,23 @@ def municipality_merge(*, acting_user, predecessors: list[Municipality], success
     for collaboration in Collaboration.objects.filter(pk__in=collaboration_ids) or [None]:
         audit_record(AuditEvent.Kind.MUNICIPALITY_MERGED, acting_user=acting_user, reason=reason, obj=successor,
                      collaboration=collaboration, municipality=successor, new=merged)
+
+
+@transaction.atomic
+def merger_apply(*, acting_user, predecessors: list[Municipality], on_date: dt.date, reason: str,
+                 successor: Municipality | None = None, new_successor: Municipality | None = None) -> Municipality:
+    """Apply a merger to an existing successor, or to `new_successor` (not yet
+    saved: number, name, county), which is saved first with its own history
+    and audit event. All or nothing: a refused merger leaves no new municipality."""
+    if (successor is None) == (new_successor is None):
+        raise DomainError(_("Velg en eksisterende etterfølger eller opprett en ny, ikke begge."))
+    reason = require_reason(reason, _("Skriv kort hvorfor kommunene slås sammen, for eksempel vedtaket."))
+    if new_successor is not None:
+        new_successor.valid_from = on_date
+        successor = municipality_save(acting_user=acting_user, reason=reason, municipality=new_successor)
+    municipality_merge(acting_user=acting_user, predecessors=predecessors, successor=successor, on_date=on_date,
+                       reason=reason)
+    return successor
 
 
 def _merge_memberships(predecessor_ids, successor, on_date, day_before, history_user, reason) -> None:
@@ -279,15 +294,58 @@ population_figure_save, population_figure_delete = POPULATION_FIGURES.save, POPU
 
 @transaction.atomic
 def network_save(*, acting_user, network: Network, reason: str, member_municipality_ids=None,
-                 outside_member_ids=None) -> Network:
-    """Save a network and, when given, who takes part in it."""
+                 outside_member_ids=None, expected_fingerprint: str | None = None) -> Network:
+    """Save a network and, when given, who takes part in it.
+
+    With `expected_fingerprint` (selectors.network_fingerprint when the form
+    was opened), a save over someone else's newer change is refused with what
+    they changed. The audit event names the members added and removed too,
+    which the network's own history (fields only) does not keep."""
+    before_members: dict[str, list[str]] = {}
+    if network.pk:
+        current = Network.objects.select_for_update().filter(pk=network.pk).first()
+        if current is not None:
+            before_members = _network_member_names(current)
+            if expected_fingerprint is not None and network_fingerprint(current) != expected_fingerprint:
+                raise ConcurrentEditError(_network_changes_since(current), _last_network_editor(current))
+    reason = require_reason(reason)
+
     def members(saved: Network) -> None:
         if member_municipality_ids is not None:
             saved.member_municipalities.set(member_municipality_ids)
         if outside_member_ids is not None:
             saved.outside_members.set(outside_member_ids)
-    return audited_save(network, acting_user=acting_user, reason=reason, collaboration=network.collaboration,
-                        kind=K.NETWORK_SAVED, after_save=members)
+
+    saved = audited_save(network, acting_user=acting_user, reason=reason, collaboration=network.collaboration,
+                         kind=K.NETWORK_SAVED, after_save=members)
+    after_members = _network_member_names(saved)
+    old, new = {}, {}
+    for label in after_members:
+        if before_members.get(label, []) != after_members[label]:
+            old[label] = ", ".join(before_members.get(label, [])) or EMPTY
+            new[label] = ", ".join(after_members[label]) or EMPTY
+    if new:
+        audit_record(K.NETWORK_SAVED, acting_user=acting_user, reason=reason, obj=saved,
+                     collaboration=saved.collaboration, old=old, new=new)
+    return saved
+
+
+def _network_member_names(network: Network) -> dict[str, list[str]]:
+    return {_("Deltakende kommuner"): sorted(m.name for m in network.member_municipalities.all()),
+            _("Deltakere utenfor samarbeidet"): sorted(p.name for p in network.outside_members.all())}
+
+
+def _network_changes_since(current: Network) -> list[tuple[str, str, str]]:
+    """What the latest save changed in the network's fields (its history), for the conflict message."""
+    records = list(current.history.order_by("-history_date", "-history_id")[:2])
+    if len(records) == 2:
+        return field_changes(records[1], records[0], model=Network)
+    return []
+
+
+def _last_network_editor(current: Network) -> str | None:
+    record = current.history.order_by("-history_date", "-history_id").first()
+    return who(record.history_user) if record is not None and record.history_user_id else None
 
 
 @transaction.atomic

@@ -13,12 +13,14 @@ from django.db import transaction
 from django.test import override_settings
 
 from collaborations.access import policy
-from collaborations.access.models import RoleAssignment
+from collaborations.access.models import AuditEvent, RoleAssignment
 from collaborations.access.policy import Action
 from collaborations.economy.models import CostKey, HostAgreement
 from collaborations.meetings.models import Meeting, Subproject
 from collaborations.portfolio.models import Measure, StatusUpdate, Strategy
+from collaborations.common.dates import active_on_q
 from collaborations.registry.models import Collaboration, Municipality, Network, Person, PopulationFigure, Visibility
+from collaborations.registry.selectors import children, members_on
 
 User = get_user_model()
 NORD_TROMS = {"Kåfjord", "Kvænangen", "Lyngen", "Nordreisa", "Skjervøy", "Storfjord"}
@@ -144,6 +146,33 @@ class TestDemoData:
         assert (fg.kind, fg.parent.code) == ("fg", "9.1")
         ros = Measure.objects.get(collaboration__slug="senja", title="ROS-analyser i delprosjektene")
         assert ros.visibility == Visibility.INTERNAL and "ikke offentlig" in ros.description
+
+
+    def test_it_applies_the_senja_merger_through_the_service(self, demo):
+        senja_region = Collaboration.objects.get(slug="senja")
+        senja = Municipality.objects.get(name="Senja")
+        old = {"Berg", "Lenvik", "Torsken", "Tranøy"}
+        # Members as of a day: the old names before 1.1.2020, Senja from then on.
+        assert {m.name for m in members_on(senja_region, dt.date(2019, 12, 31))} == old
+        assert members_on(senja_region, dt.date(2020, 1, 1)) == [senja]
+        membership = senja_region.memberships.get(municipality=senja)
+        assert membership.joined_on == dt.date(2020, 1, 1) and membership.is_original_member
+        assert all(m.left_on == dt.date(2019, 12, 31) for m in senja_region.memberships.exclude(municipality=senja))
+        # Participations in the unfinished merger measures move to Senja from the day.
+        archive = Measure.objects.get(collaboration=senja_region, title="Digitalisering særarkiv")
+        on_day = {p.municipality.name for p in archive.participations.filter(
+            active_on_q(dt.date(2020, 1, 1), "joined_on", "left_on")).select_related("municipality")}
+        before = {p.municipality.name for p in archive.participations.filter(
+            active_on_q(dt.date(2019, 6, 1), "joined_on", "left_on")).select_related("municipality")}
+        assert (before, on_day) == (old, {"Senja"})
+        event = AuditEvent.objects.get(kind=AuditEvent.Kind.MUNICIPALITY_MERGED)
+        assert event.collaboration == senja_region and "Senja" in event.reason
+        assert Municipality.objects.get(name="Lenvik").history.filter(successor=senja).exists()
+
+
+    def test_it_nests_fosen_and_indre_namdal_in_trondelag(self, demo):
+        trondelag = Collaboration.objects.get(slug="trondelag")
+        assert list(children(trondelag).values_list("slug", flat=True)) == ["fosen", "indre-namdal"]
 
 
     def test_it_gives_every_population_figure_a_year_and_a_source(self, demo):

@@ -33,9 +33,11 @@ from collaborations.meetings.models import Meeting, MeetingCase, Subproject
 from collaborations.portfolio.models import Measure, PlanPeriod, StatusUpdate, Strategy
 from collaborations.portfolio.services import measure_create, measure_post_status_update
 from collaborations.registry import models as registry
+from collaborations.registry.services import municipality_merge
 
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 # Parents before children: Indre Namdal and Fosen nest inside Trøndelag.
+# Mergers ("mergers" in a file) are applied last, after the measures they move.
 COLLABORATION_FILES = ["trondelag", "nord_troms", "vestre_varanger", "indre_namdal", "senja"]
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -109,6 +111,9 @@ class DemoLoader:
         for collaboration, block in collaborations:
             self.load_portfolio(collaboration, block)
             self.load_meetings(collaboration, block)
+        for _collaboration, block in collaborations:
+            for merger in block.get("mergers", []):
+                self.apply_merger(merger)
 
     def summary(self) -> str:
         User = get_user_model()
@@ -350,6 +355,22 @@ class DemoLoader:
             follow_up_responsible=u["follow_up_responsible"], follow_up_due=_date(u["follow_up_due"]),
             municipality=municipality, reason=u["reason"], recorded_at=_moment(u["reported_on"]))
         self.created["status_updates"] += 1
+
+    # ---- municipalities over time ----------------------------------------------
+
+    def apply_merger(self, merger: dict) -> None:
+        """A merger in the documents (Lenvik, Berg, Torsken and Tranøy became
+        Senja on 1.1.2020) goes through the same service as in the portal, so
+        memberships, participations and agreements move to the successor with
+        history. Once applied, a second run leaves it alone."""
+        successor = self.municipality(merger["successor"])
+        predecessors = [self.municipality(n) for n in merger["predecessors"]]
+        for p in predecessors:
+            p.refresh_from_db()
+        if all(p.successor_id == successor.pk for p in predecessors):
+            return
+        municipality_merge(acting_user=None, predecessors=predecessors, successor=successor,
+                           on_date=_date(merger["on"]), reason=merger["reason"])
 
     # ---- meetings ------------------------------------------------------------
 
