@@ -197,12 +197,13 @@ class RoleAssignmentForm(forms.ModelForm):
 
     class Meta:
         model = RoleAssignment
-        fields = ["user", "role", "municipality", "collaboration", "network"]
+        fields = ["user", "role", "municipality", "collaboration", "network", "partner"]
 
     def clean(self):
         cleaned = super().clean()
         if not policy.may_grant_role(self.request.user, cleaned.get("role"), municipality=cleaned.get("municipality"),
-                                     collaboration=cleaned.get("collaboration"), network=cleaned.get("network")):
+                                     collaboration=cleaned.get("collaboration"), network=cleaned.get("network"),
+                                     partner=cleaned.get("partner")):
             raise forms.ValidationError(policy.refusal_to_grant(cleaned.get("role")))
         return cleaned
 
@@ -214,11 +215,11 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     edited: revoke it and grant another. Revoked roles stay, marked."""
 
     form = RoleAssignmentForm
-    list_display = ["user", "role", "municipality", "collaboration", "network", "granted_at", "granted_by",
+    list_display = ["user", "role", "municipality", "collaboration", "network", "partner", "granted_at", "granted_by",
                     "revoked_at", "revoked_by"]
     list_filter = ["role", "collaboration", "municipality", ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
-    list_select_related = ["user", "municipality", "collaboration", "network", "granted_by", "revoked_by"]
+    list_select_related = ["user", "municipality", "collaboration", "network", "partner", "granted_by", "revoked_by"]
     actions = ["revoke_selected"]
 
     def get_queryset(self, request):
@@ -255,7 +256,7 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         granted = role_grant(acting_user=request.user, user=obj.user, role=obj.role, municipality=obj.municipality,
-                             collaboration=obj.collaboration, network=obj.network,
+                             collaboration=obj.collaboration, network=obj.network, partner=obj.partner,
                              reason=form.cleaned_data["change_reason"])
         obj.pk, obj.granted_at = granted.pk, granted.granted_at
         obj._state.adding = False

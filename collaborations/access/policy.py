@@ -16,6 +16,11 @@ Facts come from django-guardian object permissions (direct FK tables), which
   collaboration M is a member of: finished reports before they are
   published; like the public they see published items only and edit nothing
 * the responsible person of a measure, when they log in: change_measure on it
+* an outside partner's user (UNN HF, Statsforvalteren): report_measure on the
+  measures of the collaboration the role was granted in that the partner
+  takes part in (Measure.partners); they see those measures, internal ones
+  included, report the partner's part, and see nothing else internal (not
+  even the internal documents of those measures)
 * anonymous: published items and published reports only
 
 Lookups that fail for "missing" and "forbidden" alike raise Http404, so a
@@ -28,13 +33,16 @@ import hashlib
 from contextvars import ContextVar
 from enum import StrEnum
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import get_objects_for_user
 
+from ..common.dates import active_on_q
 from ..economy.models import CostKey, HostAgreement, HostAgreementParticipant
 from ..meetings.models import Meeting, MeetingCase, Subproject
 from ..portfolio.models import Document, Measure, Participation, PlanPeriod, StatusUpdate, Strategy
@@ -301,23 +309,38 @@ def may_manage_row(user, obj) -> bool:
     return collaboration is not None and allows(user, Action.MANAGE, collaboration) and allows(user, Action.VIEW, obj)
 
 
-def may_grant_role(user, role: str | None, *, municipality=None, collaboration=None, network=None) -> bool:
-    """Who may grant (and revoke) a role. A municipality's roles apply in every
-    collaboration it is a member of, so only the installation's administrators
-    grant them; the secretariat grants secretariat and coordinator roles in
-    the collaborations it manages."""
+def may_grant_role(user, role: str | None, *, municipality=None, collaboration=None, network=None,
+                   partner=None) -> bool:
+    """Who may grant (and revoke) a role: never beyond the granter's own
+    collaborations. The secretariat grants secretariat, coordinator and
+    partner roles in the collaborations it manages (a partner's role reaches
+    that collaboration's measures only). A municipality's roles apply in every
+    collaboration it is a member of, so the secretariat grants them only for a
+    municipality all of whose current memberships are in collaborations it
+    manages; otherwise an administrator of the installation does."""
     if _superuser(user):
         return True
-    if role is None or role in (Role.MUNICIPAL_ADMIN, Role.POLITICIAN):
+    if role is None or not _authenticated(user):
         return False
+    if role in (Role.MUNICIPAL_ADMIN, Role.POLITICIAN):
+        if municipality is None:
+            return False
+        member_of = current_collaboration_ids(municipality)
+        return bool(member_of) and member_of <= _collaboration_ids(user, Action.MANAGE)
     scope = collaboration or (network.collaboration if network is not None else None)
     return scope is not None and allows(user, Action.MANAGE, scope)
 
 
+def current_collaboration_ids(municipality) -> set[int]:
+    """The collaborations the municipality is a member of today."""
+    return set(Membership.objects.filter(active_on_q(timezone.localdate(), "joined_on", "left_on"),
+                                         municipality=municipality).values_list("collaboration_id", flat=True))
+
+
 def refusal_to_grant(role: str | None) -> str:
     if role in (Role.MUNICIPAL_ADMIN, Role.POLITICIAN):
-        return _("Roller for en kommune gjelder alle samarbeid kommunen er med i, og tildeles av en "
-                 "hovedadministrator.")
+        return _("Roller for en kommune gjelder alle samarbeid kommunen er med i. Kommunen er også med i samarbeid "
+                 "du ikke forvalter, så rollen tildeles av en hovedadministrator.")
     return _("Du kan bare tildele roller i samarbeid du forvalter.")
 
 
@@ -452,7 +475,14 @@ def _allows_measure(user, action: Action, measure: Measure) -> bool:
 
 
 def _may_see_internal_of(user, measure: Measure) -> bool:
-    return _has(user, Action.VIEW_INTERNAL, measure.collaboration) or _allows_measure(user, Action.REPORT_PART, measure)
+    """The measure's internal items (documents such as a ROS analysis) reach
+    the administration: whoever sees the collaboration's internal items, edits
+    the measure, or administers a participant; never an outside partner."""
+    if _has(user, Action.VIEW_INTERNAL, measure.collaboration) or _allows_measure(user, Action.EDIT, measure):
+        return True
+    participants = _memo(("participants", measure.pk), lambda: frozenset(
+        measure.participations.values_list("municipality_id", flat=True)))
+    return bool(participants & user_municipality_ids(user))
 
 
 def _allows_document(user, action: Action, document: Document) -> bool:
@@ -486,6 +516,43 @@ def reportable_municipality_ids(user, measure: Measure) -> set[int]:
     if not allows(user, Action.REPORT_PART, measure):
         return set()
     return participants & user_municipality_ids(user)
+
+
+def partner_roles(user):
+    """The user's active outside-partner roles, with partner and collaboration."""
+    if not _authenticated(user):
+        return RoleAssignment.objects.none()
+    return RoleAssignment.objects.active().filter(user=user, role=Role.PARTNER).select_related(
+        "partner", "collaboration")
+
+
+def represented_partner_ids(user, collaboration: Collaboration | None = None) -> set[int]:
+    """The outside partners the user reports for (in `collaboration`, when given)."""
+    roles = partner_roles(user)
+    if collaboration is not None:
+        roles = roles.filter(Q(collaboration__isnull=True) | Q(collaboration=collaboration))
+    return set(_memo(("partners", getattr(user, "pk", None), getattr(collaboration, "pk", None)),
+                     lambda: frozenset(roles.values_list("partner_id", flat=True))))
+
+
+def reportable_partner_ids(user, measure: Measure) -> set[int]:
+    """The outside partners taking part in `measure` whose part this user may
+    report: the partner's own users (a partner role in the measure's
+    collaboration), or any of them on its behalf (the secretariat)."""
+    partners = set(measure.partners.values_list("pk", flat=True))
+    if not partners or not allows(user, Action.VIEW, measure):
+        return set()
+    if allows(user, Action.MANAGE, measure):
+        return partners
+    if not allows(user, Action.REPORT_PART, measure):
+        return set()
+    return partners & represented_partner_ids(user, measure.collaboration)
+
+
+def reports_on_behalf_of_partner(user, partner_id: int, collaboration: Collaboration) -> bool:
+    """Whether a part this user registers for an outside partner is registered
+    on its behalf (the user does not represent the partner)."""
+    return partner_id not in represented_partner_ids(user, collaboration)
 
 
 def reports_on_behalf(user, municipality_id: int) -> bool:
@@ -540,6 +607,21 @@ def get_collaboration_for_user(user, slug: str, action: Action | str = Action.VI
         raise Http404(_("Fant ikke samarbeidet."))
     require(user, action, collaboration, message)
     return collaboration
+
+
+def get_person_for_user(viewer, user_id: int):
+    """A person (a user account with roles) whose page `viewer` may see: the
+    secretariat of a collaboration the person has or had a role in (a member
+    municipality's roles included), or an administrator of the installation.
+    Anyone else gets the same 404 as for a person who does not exist."""
+    person = get_user_model().objects.filter(pk=user_id).first()
+    if person is None or not _authenticated(viewer):
+        raise Http404(_("Fant ikke personen."))
+    if _superuser(viewer):
+        return person
+    if not visible_role_assignments(viewer, RoleAssignment.objects.filter(user=person)).exists():
+        raise Http404(_("Fant ikke personen."))
+    return person
 
 
 def get_document_for_user(user, document_id: int) -> Document:

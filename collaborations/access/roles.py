@@ -48,6 +48,7 @@ class Grants:
     member_collaborations: tuple[str, ...] = ()    # every collaboration the municipality is a member of now
     owned_measures: tuple[str, ...] = ()           # measures the municipality owns
     participating_measures: tuple[str, ...] = ()   # measures the municipality takes part in
+    partner_measures: tuple[str, ...] = ()         # measures the outside partner takes part in (Measure.partners)
 
 
 ROLE_GRANTS: dict[str, Grants] = {
@@ -56,6 +57,7 @@ ROLE_GRANTS: dict[str, Grants] = {
     Role.MUNICIPAL_ADMIN: Grants(member_collaborations=("view_internal", "read_reports"),
                                  owned_measures=("change_measure",), participating_measures=("report_measure",)),
     Role.POLITICIAN: Grants(member_collaborations=("read_reports",)),
+    Role.PARTNER: Grants(partner_measures=("report_measure",)),
 }
 # The person responsible for a measure, once linked to a login, edits it.
 RESPONSIBLE_GRANTS = ("change_measure",)
@@ -108,44 +110,57 @@ def staff_group() -> Group:
     return group
 
 
+def scope_label(a: RoleAssignment) -> str:
+    """What a role applies to, in words: a partner's role names the partner and where."""
+    if a.role == Role.PARTNER and a.partner_id:
+        if a.collaboration_id:
+            return _("%(partner)s i %(collaboration)s") % {"partner": a.partner, "collaboration": a.collaboration}
+        return str(a.partner)
+    return str(a.scope)
+
+
 def _describe(a: RoleAssignment) -> dict[str, str]:
-    return {_("Bruker"): a.user.get_username(), _("Rolle"): a.get_role_display(), _("Gjelder"): str(a.scope)}
+    return {_("Bruker"): a.user.get_username(), _("Rolle"): a.get_role_display(), _("Gjelder"): scope_label(a)}
 
 
 @transaction.atomic
 def role_grant(*, acting_user, user, role: str, reason: str, municipality=None, collaboration=None,
-               network=None) -> RoleAssignment:
+               network=None, partner=None, in_collaboration: Collaboration | None = None) -> RoleAssignment:
     """Give `user` a role, with the permissions ROLE_GRANTS lists for it.
-    Granting a role the user already has changes nothing and records nothing."""
+    Granting a role the user already has changes nothing and records nothing.
+    `in_collaboration`: where the grant was made (the audit trail it belongs
+    to) when the role's own scope does not say (a municipality, a partner)."""
     existing = RoleAssignment.objects.active().filter(
-        user=user, role=role, municipality=municipality, collaboration=collaboration, network=network).first()
+        user=user, role=role, municipality=municipality, collaboration=collaboration, network=network,
+        partner=partner).first()
     if existing is not None:
         return existing
     require_reason(reason, _("Skriv kort hvorfor brukeren får rollen."))
     assignment = RoleAssignment(user=user, role=role, municipality=municipality, collaboration=collaboration,
-                                network=network, granted_by=user_or_none(acting_user))
+                                network=network, partner=partner, granted_by=user_or_none(acting_user))
     assignment.full_clean()
     assignment.save()
     _apply(assignment, grant=True)
     audit_record(AuditEvent.Kind.ROLE_GRANTED, acting_user=acting_user, reason=reason, obj=assignment,
-                 collaboration=_collaboration_of(assignment), municipality=municipality, modified_user=user,
-                 new=_describe(assignment))
+                 collaboration=_collaboration_of(assignment) or in_collaboration, municipality=municipality,
+                 modified_user=user, new=_describe(assignment))
     return assignment
 
 
 @transaction.atomic
-def role_revoke(*, acting_user, assignment: RoleAssignment, reason: str) -> RoleAssignment:
+def role_revoke(*, acting_user, assignment: RoleAssignment, reason: str,
+                in_collaboration: Collaboration | None = None) -> RoleAssignment:
     """Take a role away: the permissions go at once; the row stays, marked revoked."""
     require_reason(reason, _("Skriv kort hvorfor rollen fjernes."))
     assignment = RoleAssignment.objects.select_for_update(of=("self",)).select_related(
-        "user", "municipality", "collaboration", "network__collaboration").get(pk=assignment.pk)
+        "user", "municipality", "collaboration", "network__collaboration", "partner").get(pk=assignment.pk)
     if assignment.revoked_at is not None:
         raise DomainError(_("Rollen er allerede fjernet."))
     assignment.revoked_at, assignment.revoked_by = timezone.now(), user_or_none(acting_user)
     assignment.save(update_fields=["revoked_at", "revoked_by"])
     _apply(assignment, grant=False)
     audit_record(AuditEvent.Kind.ROLE_REVOKED, acting_user=acting_user, reason=reason, obj=assignment,
-                 collaboration=_collaboration_of(assignment), municipality=assignment.municipality,
+                 collaboration=_collaboration_of(assignment) or in_collaboration, municipality=assignment.municipality,
                  modified_user=assignment.user, old=_describe(assignment))
     return assignment
 
@@ -166,6 +181,9 @@ def _apply(a: RoleAssignment, *, grant: bool) -> None:
         elif not still_has:
             user.groups.remove(group)
         permissions_sync_municipality(a.municipality)
+        return
+    if a.role == Role.PARTNER:
+        permissions_sync_partner_user(user)
         return
     collaboration = _collaboration_of(a)
     for perm in grants.collaboration:
@@ -240,12 +258,20 @@ def permissions_sync_municipality(municipality: Municipality, day: dt.date | Non
 @transaction.atomic
 def permissions_sync_measure(measure: Measure) -> None:
     """Recompute every derived permission on one measure: its owner's and
-    participants' groups, and its responsible person. Called by every service
-    that changes the owner, the participants or the responsible person, so a
-    former responsible person loses the right to edit at once."""
+    participants' groups, its outside partners' users and its responsible
+    person. Called by every service that changes the owner, the participants,
+    the outside partners or the responsible person, so a former responsible
+    person (or a partner no longer taking part) loses the right at once."""
     MeasureGroupObjectPermission.objects.filter(content_object=measure).delete()
     MeasureUserObjectPermission.objects.filter(content_object=measure, permission__codename__in=RESPONSIBLE_GRANTS) \
         .delete()
+    MeasureUserObjectPermission.objects.filter(
+        content_object=measure, permission__codename__in=ROLE_GRANTS[Role.PARTNER].partner_measures).delete()
+    for a in RoleAssignment.objects.active().filter(
+            Q(collaboration__isnull=True) | Q(collaboration=measure.collaboration_id),
+            role=Role.PARTNER, partner__in=measure.partners.values("pk")).select_related("user"):
+        for perm in ROLE_GRANTS[Role.PARTNER].partner_measures:
+            assign_perm(f"collaborations.{perm}", a.user, measure)
     for role in MUNICIPAL_ROLES:
         grants = ROLE_GRANTS[role]
         if measure.owner_municipality_id:
@@ -258,6 +284,31 @@ def permissions_sync_measure(measure: Measure) -> None:
     if responsible is not None and responsible.user_id:
         for perm in RESPONSIBLE_GRANTS:
             assign_perm(f"collaborations.{perm}", responsible.user, measure)
+
+
+def partner_measures(assignment: RoleAssignment):
+    """The measures an outside partner's role reaches: those its partner takes
+    part in, in the collaboration it was granted in (in every collaboration
+    when granted without one, by an administrator of the installation)."""
+    qs = Measure.objects.filter(partners=assignment.partner_id)
+    return qs.filter(collaboration=assignment.collaboration_id) if assignment.collaboration_id else qs
+
+
+@transaction.atomic
+def permissions_sync_partner_user(user) -> None:
+    """Recompute what a user may do as an outside partner: report on exactly
+    the measures `partner_measures` names for their active partner roles,
+    nothing else. The partner role is the only source of these per-user
+    permissions."""
+    codenames = ROLE_GRANTS[Role.PARTNER].partner_measures
+    wanted: set[int] = set()
+    for a in RoleAssignment.objects.active().filter(user=user, role=Role.PARTNER):
+        wanted |= set(partner_measures(a).values_list("pk", flat=True))
+    MeasureUserObjectPermission.objects.filter(user=user, permission__codename__in=codenames) \
+        .exclude(content_object_id__in=wanted).delete()
+    for measure in Measure.objects.filter(pk__in=wanted):
+        for perm in codenames:
+            assign_perm(f"collaborations.{perm}", user, measure)
 
 
 @transaction.atomic
@@ -289,5 +340,5 @@ def permissions_sync_all() -> None:
         for perm in RESPONSIBLE_GRANTS:
             assign_perm(f"collaborations.{perm}", measure.responsible.user, measure)
     for a in RoleAssignment.objects.active().exclude(role__in=MUNICIPAL_ROLES).select_related(
-            "user", "collaboration", "network__collaboration"):
+            "user", "collaboration", "network__collaboration", "partner"):
         _apply(a, grant=True)
