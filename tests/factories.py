@@ -151,3 +151,7 @@ def make_world() -> World:
         admin_outsider=admin_outsider, coordinator=coordinator, politician_kafjord=politician, stranger=stranger,
         superuser=superuser,
     )
+
+
+# The world's plan (the plan of `strategy`), so that a permission-matrix row can name it as w.plan.
+World.plan = property(lambda self: self.strategy.plan)

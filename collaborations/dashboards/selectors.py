@@ -24,7 +24,7 @@ from ..access import policy
 from ..common.dates import end_of, norwegian_date, start_of
 from ..meetings.models import Meeting
 from ..portfolio.history import portfolio_as_of
-from ..portfolio.models import CLOSED_PHASES, Measure, Participation, Phase, StatusUpdate, Strategy, TrafficLight
+from ..portfolio.models import CLOSED_PHASES, Measure, Participation, Phase, PlanPeriod, StatusUpdate, Strategy, TrafficLight
 from ..portfolio.selectors import attach_parts, is_stale, stale_q, strategies_of
 from ..registry.models import Body, Collaboration, Municipality, Network, Visibility
 from ..rounds.models import ReportingRound
@@ -375,10 +375,19 @@ def trend(collaboration: Collaboration, days: list[dt.date], visible_ids: frozen
 
 # ---------------------------------------------------------------- strategy, municipality, priority
 
-def strategy_for(collaboration: Collaboration, number: int) -> Strategy | None:
-    """Strategy `number` in the collaboration's newest plan that has one."""
-    return Strategy.objects.filter(plan__collaboration=collaboration, number=number) \
-        .select_related("plan").order_by("-plan__start_year").first()
+def strategy_for(collaboration: Collaboration, number: int, plan_id: int | None = None) -> Strategy | None:
+    """Strategy `number` in plan `plan_id`, or without a plan in the collaboration's newest plan that has one."""
+    strategies = Strategy.objects.filter(plan__collaboration=collaboration, number=number)
+    if plan_id is not None:
+        strategies = strategies.filter(plan_id=plan_id)
+    return strategies.select_related("plan", "responsible__municipality").order_by("-plan__start_year", "-plan_id") \
+        .first()
+
+
+def newer_plan_than(plan: PlanPeriod) -> PlanPeriod | None:
+    """The collaboration's newest plan if it started after `plan`: the one an older strategy page points to."""
+    return PlanPeriod.objects.filter(collaboration_id=plan.collaboration_id, start_year__gt=plan.start_year) \
+        .order_by("-start_year", "-pk").first()
 
 
 def with_last_update(qs: QuerySet[Measure]) -> QuerySet[Measure]:

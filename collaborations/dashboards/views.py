@@ -98,13 +98,16 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
     return _dashboard(request, slug, "collaborations/dashboards/overview.html", build)
 
 
-def strategy_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def strategy_page(request: HttpRequest, slug: str, number: int, plan_id: int | None = None) -> HttpResponse:
+    """Strategy `number` of plan `plan_id`, or of the newest plan that has one. A
+    strategy of an older plan says so and links to the newest plan."""
     def build(collaboration: Collaboration) -> dict:
-        strategy = dashboards.strategy_for(collaboration, number)
+        strategy = dashboards.strategy_for(collaboration, number, plan_id=plan_id)
         if strategy is None:
             raise Http404(_("Fant ikke strategien."))
         measures = dashboards.strategy_measures(request.user, collaboration, strategy)
-        return {"strategy": strategy, "measures": measures, "light_counts": dashboards.light_counts(measures)}
+        return {"strategy": strategy, "measures": measures, "light_counts": dashboards.light_counts(measures),
+                "newer_plan": dashboards.newer_plan_than(strategy.plan)}
     return _dashboard(request, slug, "collaborations/dashboards/strategy.html", build)
 
 

@@ -1,0 +1,197 @@
+"""Plan periods and strategies: the list of a collaboration's plans (public),
+a plan with its strategies and their history (public), and the secretariat's
+forms: a plan, closing it, a strategy, and revising the plan ("rullering").
+
+Every view asks the policy first and writes only through the services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from ..access import policy
+from ..access.policy import Action
+from ..common.dates import norwegian_date
+from ..common.errors import ConcurrentEditError, DomainError
+from . import selectors
+from .forms import PlanCloseForm, PlanForm, PlanRevisionForm, StrategyForm
+from .services import plan_close, plan_create, plan_revise, plan_update, strategy_create, strategy_update
+
+
+def _plan(collaboration, plan_id: int):
+    plan = selectors.plan_in(collaboration, plan_id)
+    if plan is None:
+        raise Http404(_("Fant ikke planen."))
+    return plan
+
+
+def _to_plan(request: HttpRequest, plan, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect(reverse("plan_detail", args=[plan.collaboration.slug, plan.pk]) + "#melding")
+
+
+def _with_fresh_history_id(form_class, request: HttpRequest, obj, **kwargs):
+    """After a conflict: keep what the user typed, but let the next save go through on purpose."""
+    data = request.POST.copy()
+    data["history_id"] = str(selectors.latest_history_id(obj) or "")
+    form = form_class(data, instance=obj, **kwargs)
+    form.is_valid()
+    return form
+
+
+def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
+    collaboration = policy.get_collaboration_for_user(request.user, slug)
+    return render(request, "collaborations/plans/plan_list.html", {
+        "collaboration": collaboration, "plans": selectors.plans_of(collaboration),
+        "can_manage": policy.allows(request.user, Action.MANAGE, collaboration),
+    })
+
+
+def plan_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    collaboration = policy.get_collaboration_for_user(request.user, slug)
+    plan = _plan(collaboration, plan_id)
+    strategies = selectors.plan_strategies(request.user, plan)
+    return render(request, "collaborations/plans/plan_detail.html", {
+        "collaboration": collaboration, "plan": plan, "strategies": strategies,
+        "histories": selectors.strategy_histories(strategies),
+        "measure_total": sum(s.measure_count for s in strategies),
+        "newer": selectors.newer_plan(plan), "revision": selectors.revision_of(plan),
+        "can_manage": policy.allows(request.user, Action.MANAGE, collaboration),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_create_view(request: HttpRequest, slug: str) -> HttpResponse:
+    collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
+    form = PlanForm(request.POST or None, collaboration=collaboration)
+    if form.is_bound and form.is_valid():
+        try:
+            plan = plan_create(acting_user=request.user, reason=form.cleaned_data["reason"],
+                               collaboration=collaboration, **form.changes())
+            return _to_plan(request, plan, _("Planen er registrert."))
+        except DomainError as error:
+            form.add_error(None, error)
+    return render(request, "collaborations/plans/plan_form.html", {
+        "collaboration": collaboration, "form": form, "plan": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
+    plan = _plan(collaboration, plan_id)
+    form = PlanForm(request.POST or None, instance=plan, collaboration=collaboration,
+                    initial={"history_id": selectors.latest_history_id(plan)})
+    conflict = None
+    if form.is_bound and form.is_valid():
+        try:
+            plan = plan_update(acting_user=request.user, reason=form.cleaned_data["reason"], plan=plan,
+                               expected_history_id=form.cleaned_data["history_id"], **form.changes())
+            return _to_plan(request, plan, _("Endringene i planen er lagret."))
+        except ConcurrentEditError as error:
+            fresh = _plan(collaboration, plan_id)
+            conflict = error
+            form = _with_fresh_history_id(PlanForm, request, fresh, collaboration=collaboration)
+        except DomainError as error:
+            form.add_error(None, error)
+    return render(request, "collaborations/plans/plan_form.html", {
+        "collaboration": collaboration, "form": form, "plan": plan, "conflict": conflict})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_close_view(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
+    plan = _plan(collaboration, plan_id)
+    form = PlanCloseForm(request.POST or None, initial={"closed_on": f"{plan.end_year}-12-31"})
+    if form.is_bound and form.is_valid():
+        try:
+            plan_close(acting_user=request.user, plan=plan, **form.cleaned_data)
+            return _to_plan(request, plan, _("Planen er avsluttet."))
+        except DomainError as error:
+            form.add_error(None, error)
+    return render(request, "collaborations/plans/plan_close.html", {
+        "collaboration": collaboration, "plan": plan, "form": form,
+        "open_count": selectors.open_measures(plan).count()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def strategy_create_view(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
+    plan = _plan(collaboration, plan_id)
+    next_number = max((s.number for s in selectors.plan_strategies(request.user, plan)), default=0) + 1
+    form = StrategyForm(request.POST or None, collaboration=collaboration, initial={"number": next_number})
+    if form.is_bound and form.is_valid():
+        try:
+            strategy_create(acting_user=request.user, reason=form.cleaned_data["reason"], plan=plan,
+                            **form.changes())
+            return _to_plan(request, plan, _("Strategien er registrert."))
+        except DomainError as error:
+            form.add_error(None, error)
+    return render(request, "collaborations/plans/strategy_form.html", {
+        "collaboration": collaboration, "plan": plan, "form": form, "strategy": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def strategy_edit(request: HttpRequest, slug: str, strategy_id: int) -> HttpResponse:
+    collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
+    strategy = selectors.strategy_in(collaboration, strategy_id)
+    if strategy is None:
+        raise Http404(_("Fant ikke strategien."))
+    form = StrategyForm(request.POST or None, instance=strategy, collaboration=collaboration,
+                        initial={"history_id": selectors.latest_history_id(strategy)})
+    conflict = None
+    if form.is_bound and form.is_valid():
+        try:
+            strategy_update(acting_user=request.user, reason=form.cleaned_data["reason"], strategy=strategy,
+                            expected_history_id=form.cleaned_data["history_id"], **form.changes())
+            return _to_plan(request, strategy.plan, _("Endringene i strategien er lagret."))
+        except ConcurrentEditError as error:
+            conflict = error
+            fresh = selectors.strategy_in(collaboration, strategy_id)
+            form = _with_fresh_history_id(StrategyForm, request, fresh, collaboration=collaboration)
+        except DomainError as error:
+            form.add_error(None, error)
+    return render(request, "collaborations/plans/strategy_form.html", {
+        "collaboration": collaboration, "plan": strategy.plan, "form": form, "strategy": strategy,
+        "conflict": conflict})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_revise_view(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
+    collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
+    plan = _plan(collaboration, plan_id)
+    if plan.closed_on is not None:
+        messages.info(request, _("Planen er avsluttet og kan ikke rulleres."))
+        return redirect(reverse("plan_detail", args=[slug, plan.pk]) + "#melding")
+    outline = selectors.revision_outline(plan)
+    form = PlanRevisionForm(request.POST or None, plan=plan, outline=outline)
+    conflict = None
+    if form.is_bound and form.is_valid():
+        try:
+            new = plan_revise(acting_user=request.user, plan=plan, **form.service_kwargs())
+            return _to_plan(request, new, _("Planen er rullert. Den gamle planen er avsluttet %(date)s.") % {
+                "date": norwegian_date(new.revises.closed_on)})
+        except ConcurrentEditError as error:
+            conflict = error
+            outline = selectors.revision_outline(plan)
+            data = request.POST.copy()
+            for row in outline:
+                for m in row.measures:
+                    data[f"version_{m.pk}"] = str(m.version)
+            form = PlanRevisionForm(data, plan=plan, outline=outline)
+            form.is_valid()
+        except DomainError as error:
+            form.add_error(None, error)
+    return render(request, "collaborations/plans/plan_revise.html", {
+        "collaboration": collaboration, "plan": plan, "form": form, "conflict": conflict})
+
