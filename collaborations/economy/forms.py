@@ -13,6 +13,22 @@ from ..registry.selectors import memberships_on
 from .models import CostKey, HostAgreement
 
 
+class NorwegianDecimalField(forms.DecimalField):
+    """A number as Norwegians type it: 2,5 or 1 500 000 (a point works too)."""
+
+    def __init__(self, **kwargs):
+        kwargs["localize"] = True
+        super().__init__(**kwargs)
+        self.widget.attrs["inputmode"] = "decimal"
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+            if "," not in value and value.count(".") == 1:
+                value = value.replace(".", ",")
+        return super().to_python(value)
+
+
 def reason_field(label, required_message):
     return forms.CharField(label=label, max_length=500, help_text=_("Vises i historikken og revisjonssporet."),
                            error_messages={**LENGTH_MESSAGES, "required": required_message})
@@ -29,6 +45,7 @@ class AgreementForm(NoColonMixin, forms.ModelForm):
         model = HostAgreement
         fields = ["service", "host", "legal_basis", "delegated_authority", "positions", "annual_cost", "cost_key",
                   "starts_on", "ends_on", "notice_months", "exit_terms", "visibility"]
+        field_classes = {"positions": NorwegianDecimalField, "annual_cost": NorwegianDecimalField}
         widgets = {
             "delegated_authority": forms.Textarea(attrs={"rows": 3}),
             "exit_terms": forms.Textarea(attrs={"rows": 3}),
@@ -115,6 +132,8 @@ class CostKeyForm(NoColonMixin, forms.ModelForm):
     class Meta:
         model = CostKey
         fields = ["name", "fixed_share_percent", "population_share_percent", "population_year", "description"]
+        field_classes = {"fixed_share_percent": NorwegianDecimalField,
+                         "population_share_percent": NorwegianDecimalField}
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
