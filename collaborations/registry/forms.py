@@ -13,7 +13,9 @@ from .models import County, Municipality, Network, Visibility
 
 
 def reason_field(label):
-    return long_text(label, rows=2, limit=1000, required=True)
+    field = long_text(label, rows=2, limit=1000, required=True)
+    field.error_messages["required"] = _("Skriv en kort begrunnelse.")
+    return field
 
 
 class MunicipalityChoice(forms.ModelChoiceField):

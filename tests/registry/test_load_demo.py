@@ -15,10 +15,10 @@ from django.test import override_settings
 from collaborations.access import policy
 from collaborations.access.models import AuditEvent, RoleAssignment
 from collaborations.access.policy import Action
+from collaborations.common.dates import active_on_q
 from collaborations.economy.models import CostKey, HostAgreement
 from collaborations.meetings.models import Meeting, Subproject
 from collaborations.portfolio.models import Measure, StatusUpdate, Strategy
-from collaborations.common.dates import active_on_q
 from collaborations.registry.models import Collaboration, Municipality, Network, Person, PopulationFigure, Visibility
 from collaborations.registry.selectors import children, members_on
 
