@@ -1,20 +1,28 @@
 """Log-in and password reset (Django's own views, with a rate limit on the
-POSTs by django-ratelimit and the reset e-mail in text and HTML), and the
-audit trail of a collaboration."""
+POSTs by django-ratelimit and the reset e-mail in text and HTML), the audit
+trail of a collaboration, its roles page (grant, invite, revoke) and a
+person's page."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
-from . import policy, selectors
+from ..common.errors import DomainError
+from ..common.history import who
+from . import policy, selectors, services
 from .filters import AuditEventFilter
+from .forms import InviteForm, RevokeForm, RoleGrantForm
 from .policy import Action
 
 LOGIN_RATE_PER_USERNAME = "10/m"
@@ -93,3 +101,114 @@ def my_collaborations(request: HttpRequest) -> HttpResponse:
     each collaboration it is a member of, with the pages and reports for it."""
     return render(request, "collaborations/access/my_collaborations.html",
                   {"memberships": selectors.municipal_memberships(request.user)})
+
+
+# ---------------------------------------------------------------- people and roles
+
+NOT_SECRETARIAT_ROLES = gettext_lazy("Bare sekretariatet for samarbeidet kan tildele og fjerne roller.")
+
+
+def _managed(request: HttpRequest, slug: str):
+    return policy.get_collaboration_for_user(request.user, slug, Action.MANAGE, str(NOT_SECRETARIAT_ROLES))
+
+
+def _service_error(form, error: DomainError) -> None:
+    """A service's refusal on the field it names (if the form has it), else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def collaboration_roles(request: HttpRequest, slug: str) -> HttpResponse:
+    """Who holds which role in the collaboration (members without an
+    administrator flagged), and the form to grant one."""
+    collaboration = _managed(request, slug)
+    form = RoleGrantForm(request.POST or None, collaboration=collaboration)
+    if form.is_bound and form.is_valid():
+        kind, pk = form.cleaned_data["scope"]
+        try:
+            assignment = services.role_grant_in(
+                acting_user=request.user, collaboration=collaboration, user=form.cleaned_data["user"],
+                role=form.cleaned_data["role"], kind=kind, pk=pk, reason=form.cleaned_data["reason"])
+            messages.success(request, _("%(user)s har fått rollen %(role)s.") % {
+                "user": who(assignment.user), "role": assignment.get_role_display()})
+            return redirect(reverse("collaboration_roles", args=[collaboration.slug]) + "#melding")
+        except DomainError as error:
+            _service_error(form, error)
+    members = selectors.members_now(collaboration)
+    roles = list(selectors.roles_in(collaboration, members=members))
+    rows = selectors.member_roles(collaboration, roles, members)
+    return render(request, "collaborations/access/roles.html", {
+        "collaboration": collaboration, "form": form, "member_rows": rows, "roles": roles,
+        "missing": [r.municipality for r in rows if r.missing_administrator],
+        "revocable": {a.pk for a in roles if policy.may_grant_role(
+            request.user, a.role, municipality=a.municipality, collaboration=a.collaboration, network=a.network,
+            partner=a.partner)},
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_invite_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """Invite a person by e-mail to a role in the collaboration."""
+    collaboration = _managed(request, slug)
+    form = InviteForm(request.POST or None, collaboration=collaboration, initial=request.GET or None)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        kind, pk = data["scope"]
+        try:
+            invitation = services.person_invite(
+                acting_user=request.user, collaboration=collaboration, name=data["name"], email=data["email"],
+                role=data["role"], kind=kind, pk=pk, reason=data["reason"], title=data["title"],
+                organisation=data["organisation"], municipality=data["municipality"],
+                site_url=request.build_absolute_uri("/"))
+            if invitation.created:
+                text = _("Invitasjonen er sendt til %(email)s. Lenken for å velge passord virker i %(days)s dager.")
+            else:
+                text = _("%(email)s hadde allerede en bruker: rollen er gitt, og en innloggingslenke er sendt.")
+            messages.success(request, text % {"email": invitation.user.email,
+                                              "days": services.invitation_validity_days()})
+            return redirect(reverse("collaboration_roles", args=[collaboration.slug]) + "#melding")
+        except DomainError as error:
+            _service_error(form, error)
+    return render(request, "collaborations/access/invite.html", {
+        "collaboration": collaboration, "form": form, "days": services.invitation_validity_days(),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def role_revoke_view(request: HttpRequest, slug: str, assignment_id: int) -> HttpResponse:
+    """Revoke one role that concerns the collaboration, with a reason."""
+    collaboration = _managed(request, slug)
+    assignment = selectors.role_in_collaboration(collaboration, assignment_id)
+    form = RevokeForm(request.POST or None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.role_revoke_in(acting_user=request.user, collaboration=collaboration, assignment=assignment,
+                                    reason=form.cleaned_data["reason"])
+            messages.success(request, _("Rollen %(role)s er fjernet fra %(user)s.") % {
+                "role": assignment.get_role_display(), "user": who(assignment.user)})
+            return redirect(reverse("collaboration_roles", args=[collaboration.slug]) + "#melding")
+        except DomainError as error:
+            _service_error(form, error)
+    return render(request, "collaborations/access/role_revoke.html", {
+        "collaboration": collaboration, "assignment": assignment, "form": form,
+    })
+
+
+@login_required
+def person_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    """A person's page: who they are, their roles (active and revoked, with
+    who granted and revoked them and when) and the measures they answer for."""
+    person_user = policy.get_person_for_user(request.user, user_id)
+    person = selectors.person_of(person_user)
+    roles = selectors.person_roles(request.user, person_user)
+    return render(request, "collaborations/access/person_detail.html", {
+        "person_user": person_user, "person": person, "roles": roles,
+        "measures": selectors.person_measures(request.user, person),
+    })
