@@ -13,9 +13,13 @@ When something falls due in year Y:
   not left before 1.1.Y.
 * A measure's budget, when it has a cost key and
   - its phase commits money: decided, in progress or in operation; a
-    completed or stopped measure only up to the year of its end date, and
-    not at all without one; a proposed measure or one under study commits
-    nothing yet;
+    proposed measure or one under study commits nothing yet;
+  - a measure closed in the portal ("avsluttet" on a date, `closed_on`)
+    costs as before for the years it ran, up to and including the closing
+    year, and nothing for the years after it (closing never rewrites what
+    earlier years cost);
+  - a completed or stopped measure without a closing date (set by a status
+    update) only up to the year of its end date, and not at all without one;
   - a yearly amount: every year the measure's period overlaps;
   - a one-off amount: only in its budget year (empty: the start year, else
     the end year).
@@ -66,6 +70,7 @@ class Payable:
     ends_on: dt.date | None
     phase: str | None               # measures only
     payers: tuple[Payer, ...]
+    closed_on: dt.date | None = None  # measures only: the day it was closed ("avsluttet")
 
     @property
     def kind_label(self) -> str:
@@ -75,7 +80,10 @@ class Payable:
         if self.phase is not None:
             if self.phase in UNCOMMITTED_PHASES:
                 return False
-            if self.phase in CLOSED_PHASES and (self.ends_on is None or self.ends_on.year < year):
+            if self.closed_on is not None:
+                if self.closed_on.year < year:
+                    return False
+            elif self.phase in CLOSED_PHASES and (self.ends_on is None or self.ends_on.year < year):
                 return False
         if not self.yearly:
             return self.due_year == year
@@ -117,7 +125,8 @@ def measure_payable(measure, participations: Iterable) -> Payable | None:
         key=(MEASURE, measure.id), title=measure.title, kind=MEASURE, amount=measure.budget,
         cost_key_id=measure.cost_key_id, yearly=yearly, due_year=None if yearly else due,
         starts_on=measure.starts_on, ends_on=measure.ends_on, phase=measure.phase,
-        payers=tuple(Payer(p.municipality_id, p.joined_on, p.left_on) for p in participations))
+        payers=tuple(Payer(p.municipality_id, p.joined_on, p.left_on) for p in participations),
+        closed_on=getattr(measure, "closed_on", None))
 
 
 @dataclass

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     F,
     OuterRef,
     Prefetch,
@@ -23,11 +24,13 @@ from django.db.models import (
     When,
     prefetch_related_objects,
 )
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ..access import policy
-from ..registry.models import Collaboration, Municipality
+from ..registry.models import Collaboration, Municipality, OutsidePartner
 from ..rounds.models import ReportingRound
 from .models import CLOSED_PHASES, Measure, Participation, PlanPeriod, StatusUpdate, Strategy, TrafficLight
 
@@ -38,14 +41,24 @@ def stale_before(now: dt.datetime | None = None) -> dt.datetime:
     return (now or timezone.now()) - dt.timedelta(days=settings.DASHBOARD_STALE_DAYS)
 
 
+def closed_q() -> Q:
+    """Finished measures: completed or stopped, or closed ("avsluttet") on a date."""
+    return Q(phase__in=CLOSED_PHASES) | Q(closed_on__isnull=False)
+
+
+def is_closed(measure: Measure) -> bool:
+    """The same rule as `closed_q`, on a row (or history record) already fetched."""
+    return measure.phase in CLOSED_PHASES or getattr(measure, "closed_on", None) is not None
+
+
 def stale_q(now: dt.datetime | None = None) -> Q:
     """Open measures with no status, or none since `stale_before`."""
-    return ~Q(phase__in=CLOSED_PHASES) & (Q(last_status_at__isnull=True) | Q(last_status_at__lt=stale_before(now)))
+    return ~closed_q() & (Q(last_status_at__isnull=True) | Q(last_status_at__lt=stale_before(now)))
 
 
 def is_stale(measure: Measure, now: dt.datetime | None = None) -> bool:
     """The same rule as `stale_q`, on a row already fetched."""
-    return measure.phase not in CLOSED_PHASES and (
+    return not is_closed(measure) and (
         measure.last_status_at is None or measure.last_status_at < stale_before(now))
 
 
@@ -72,11 +85,12 @@ def with_update_due(queryset: QuerySet[Measure], today: dt.date) -> QuerySet[Mea
     round_start = Subquery(ReportingRound.objects.filter(
         collaboration=OuterRef("collaboration"), starts_on__lte=today).order_by("-starts_on", "-id")
         .values("starts_on")[:1])
-    last_overall = Subquery(StatusUpdate.objects.filter(measure=OuterRef("pk"), municipality__isnull=True)
+    last_overall = Subquery(StatusUpdate.objects.filter(measure=OuterRef("pk"), municipality__isnull=True,
+                                                        partner__isnull=True)
                             .order_by("-reported_on").values("reported_on")[:1])
     return queryset.annotate(round_starts_on=round_start, last_overall_on=last_overall).annotate(
         update_due=Case(
-            When(phase__in=CLOSED_PHASES, then=Value(False)),
+            When(closed_q(), then=Value(False)),
             When(round_starts_on__isnull=False, last_overall_on__isnull=True, then=Value(True)),
             When(round_starts_on__isnull=False, last_overall_on__lt=F("round_starts_on"), then=Value(True)),
             When(round_starts_on__isnull=False, then=Value(False)),
@@ -87,8 +101,9 @@ def with_update_due(queryset: QuerySet[Measure], today: dt.date) -> QuerySet[Mea
 
 def my_measures(user, today: dt.date | None = None) -> QuerySet[Measure]:
     """The measures the user owns or reports on (their municipality takes
-    part, they coordinate the network, or they are the secretariat), with
-    everything a row of "Mine tiltak" shows."""
+    part, they coordinate the network, they are the secretariat, or they
+    represent an outside partner taking part), with everything a row of
+    "Mine tiltak" shows."""
     today = today or timezone.localdate()
     qs = Measure.objects.filter(pk__in=policy.reportable_measures(user).values("pk"))
     return with_list_relations(with_update_due(qs, today))
@@ -98,6 +113,12 @@ def strategies_of(collaboration: Collaboration) -> QuerySet[Strategy]:
     """The strategies of every plan of the collaboration, newest plan first."""
     return Strategy.objects.filter(plan__collaboration=collaboration).select_related("plan") \
         .order_by("-plan__start_year", "number")
+
+
+def measure_counts(collaboration: Collaboration) -> dict[str, int]:
+    """How many measures the collaboration has, and how many of them are closed (one query)."""
+    counts = collaboration.measures.aggregate(total=Count("pk"), closed=Count("pk", filter=closed_q()))
+    return {"total": counts["total"], "closed": counts["closed"], "open": counts["total"] - counts["closed"]}
 
 
 def current_plan(collaboration: Collaboration) -> PlanPeriod | None:
@@ -116,7 +137,8 @@ class Part:
 
 def measure_updates(measure: Measure) -> list[StatusUpdate]:
     """The measure's status updates, newest first."""
-    return list(measure.status_updates.select_related("author", "municipality").order_by("-created_at", "-id"))
+    return list(measure.status_updates.select_related("author", "municipality", "partner")
+                .order_by("-created_at", "-id"))
 
 
 def measure_parts(user, measure: Measure, updates: list[StatusUpdate], reportable_ids: set[int]) -> list[Part]:
@@ -131,6 +153,43 @@ def measure_parts(user, measure: Measure, updates: list[StatusUpdate], reportabl
     return [Part(participation=p, latest=latest.get(p.municipality_id), may_report=p.municipality_id in reportable_ids,
                  on_behalf=policy.reports_on_behalf(user, p.municipality_id))
             for p in measure.participations.all()]
+
+
+@dataclass
+class PartnerPart:
+    """An outside partner's newest own report on its part of a measure."""
+
+    partner: OutsidePartner
+    latest: StatusUpdate | None
+    may_report: bool
+    on_behalf: bool = False     # the user would report it on the partner's behalf
+
+
+def partner_parts(user, measure: Measure, updates: list[StatusUpdate], reportable_ids: set[int]) -> list[PartnerPart]:
+    """Each outside partner's newest own report, beside the municipalities'
+    parts. `updates`: the measure's status updates, newest first;
+    `reportable_ids`: the partners whose part `user` may report
+    (policy.reportable_partner_ids)."""
+    latest: dict[int, StatusUpdate] = {}
+    for u in updates:
+        if u.partner_id is not None and u.partner_id not in latest:
+            latest[u.partner_id] = u
+    return [PartnerPart(partner=p, latest=latest.get(p.pk), may_report=p.pk in reportable_ids,
+                        on_behalf=policy.reports_on_behalf_of_partner(user, p.pk, measure.collaboration))
+            for p in measure.partners.order_by("name")]
+
+
+def latest_partner_update(measure: Measure, partner: OutsidePartner) -> StatusUpdate | None:
+    """The newest update of an outside partner's part of the measure."""
+    return StatusUpdate.objects.filter(measure=measure, partner=partner).order_by("-created_at", "-id").first()
+
+
+def partner_by_id(partner_id: int) -> OutsidePartner:
+    """An outside partner, or 404."""
+    partner = OutsidePartner.objects.filter(pk=partner_id).first()
+    if partner is None:
+        raise Http404(_("Fant ikke partneren."))
+    return partner
 
 
 def with_participants(measure: Measure) -> Measure:

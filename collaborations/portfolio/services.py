@@ -18,8 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..access import policy
 from ..access.audit import Records, audit_record, audited_delete, require_reason, user_or_none
 from ..access.models import AuditEvent
+from ..access.policy import Action
 from ..access.roles import permissions_sync_measure
 from ..common.dates import norwegian_date
 from ..common.errors import ConcurrentEditError, DomainError
@@ -40,6 +42,12 @@ from .models import (
 
 # Fields whose change moves who may edit or report on the measure.
 PERMISSION_FIELDS = {"owner_municipality", "responsible", "network", "collaboration"}
+
+# What only the secretariat (Action.MANAGE on the collaboration) changes, besides who takes part
+# (participants and outside partners): where the measure stands in the plan (strategy, number), who
+# answers for it and may edit it (owner municipality, network) and who sees it (visibility). Everyone
+# who may edit the measure changes the rest of its own fields.
+MANAGER_FIELDS = frozenset({"strategy", "number", "owner_municipality", "network", "visibility"})
 
 
 def _save_with_history(measure: Measure, *, acting_user, reason: str, update_fields: list[str] | None = None) -> None:
@@ -123,11 +131,43 @@ def measure_update(*, acting_user, measure: Measure, expected_version: int, reas
         current.partners.set(partner_ids)
         new_partners = sorted(str(p) for p in current.partners.all())
         if old_partners != new_partners:
+            permissions_sync_measure(current)  # the partners' users report on the measures they take part in
             diff.append((_("Eksterne partnere"), ", ".join(old_partners) or "—", ", ".join(new_partners) or "—"))
     audit_record(AuditEvent.Kind.MEASURE_CHANGED, acting_user=acting_user, reason=reason, obj=current,
                  collaboration=current.collaboration, old={label: a for label, a, _b in diff},
                  new={label: b for label, _a, b in diff})
     return current
+
+
+@transaction.atomic
+def measure_change(*, acting_user, measure: Measure, expected_version: int, reason: str,
+                   participant_ids: list[int] | None = None, partner_ids: list[int] | None = None,
+                   **changes: Any) -> Measure:
+    """The edit form's save: the measure's fields and who takes part, in one
+    transaction with one reason (`measure_update`, then
+    `measure_set_participants`). `None` leaves participants or partners alone.
+
+    Only the secretariat may change MANAGER_FIELDS, the participants or the
+    outside partners: anyone else asking for such a change is refused and
+    nothing is written (the form leaves those fields out for them; this
+    holds when a form is bypassed)."""
+    if not policy.allows(acting_user, Action.MANAGE, measure.collaboration):
+        current = Measure.objects.get(pk=measure.pk)
+        refused = sorted(f for f in MANAGER_FIELDS & set(changes) if getattr(current, f) != changes[f])
+        if participant_ids is not None and set(participant_ids) != set(
+                current.participations.values_list("municipality_id", flat=True)):
+            refused.append("participants")
+        if partner_ids is not None and set(partner_ids) != set(current.partners.values_list("pk", flat=True)):
+            refused.append("partners")
+        if refused:
+            raise DomainError(_("Bare sekretariatet kan endre strategi, nummer, deltakere, eksterne partnere, "
+                                "ansvarlig kommune, fagnettverk og synlighet."))
+    updated = measure_update(acting_user=acting_user, measure=measure, expected_version=expected_version,
+                             reason=reason, partner_ids=partner_ids, **changes)
+    if participant_ids is not None:
+        measure_set_participants(acting_user=acting_user, measure=updated, municipality_ids=participant_ids,
+                                 reason=reason)
+    return updated
 
 
 @transaction.atomic
@@ -223,7 +263,7 @@ def last_editor(measure: Measure) -> str | None:
 def measure_post_status_update(*, acting_user, measure: Measure, reported_on: dt.date, phase: str,
                                traffic_light: str, light_reason: str = "", status_text: str = "",
                                follow_up_text: str = "", follow_up_responsible: str = "",
-                               follow_up_due: dt.date | None = None, municipality=None,
+                               follow_up_due: dt.date | None = None, municipality=None, partner=None,
                                expected_version: int | None = None, reason: str = "",
                                on_behalf: bool = False, recorded_at: dt.datetime | None = None) -> StatusUpdate:
     """Record a status update.
@@ -231,9 +271,11 @@ def measure_post_status_update(*, acting_user, measure: Measure, reported_on: dt
     Without `municipality` it is the measure's overall status and is copied
     onto the measure (with history), "last updated" included; with one, it
     is that participant's part of a shared measure and leaves the measure
-    alone (StatusUpdate says why). `on_behalf`: the secretariat registers a
-    municipality's part for it. The update is its own reason; `reason` adds
-    a comment.
+    alone (StatusUpdate says why). With `partner` it is an outside partner's
+    part of a measure it takes part in, and likewise leaves the measure alone;
+    a part is a municipality's or a partner's, never both. `on_behalf`: the
+    secretariat registers a municipality's (or partner's) part for it. The
+    update is its own reason; `reason` adds a comment.
 
     `recorded_at` backdates the record (imports of past updates, demo data);
     the web form never passes it.
@@ -245,11 +287,17 @@ def measure_post_status_update(*, acting_user, measure: Measure, reported_on: dt
                            % {"date": norwegian_date(reported_on)}})
     if municipality is not None and not measure.participations.filter(municipality=municipality).exists():
         raise DomainError({"municipality": _("%(m)s deltar ikke i dette tiltaket.") % {"m": municipality}})
+    if municipality is not None and partner is not None:
+        raise DomainError(_("En statusoppdatering gjelder én kommunes eller én partners del, ikke begge."))
+    if partner is not None and not measure.partners.filter(pk=partner.pk).exists():
+        raise DomainError(_("%(p)s deltar ikke i dette tiltaket.") % {"p": partner})
+    part = municipality or partner
     update = StatusUpdate(
-        measure=measure, municipality=municipality, author=user_or_none(acting_user), reported_on=reported_on,
+        measure=measure, municipality=municipality, partner=partner, author=user_or_none(acting_user),
+        reported_on=reported_on,
         phase=phase, traffic_light=traffic_light, light_reason=light_reason, status_text=status_text,
         follow_up_text=follow_up_text, follow_up_responsible=follow_up_responsible, follow_up_due=follow_up_due,
-        reason=reason, on_behalf=bool(municipality is not None and on_behalf),
+        reason=reason, on_behalf=bool(part is not None and on_behalf),
     )
     update.full_clean()
     current = Measure.objects.select_for_update().get(pk=measure.pk)
@@ -257,7 +305,7 @@ def measure_post_status_update(*, acting_user, measure: Measure, reported_on: dt
     if recorded_at is not None:
         current._history_date = recorded_at
     history_reason = reason or _("Statusoppdatering %(date)s") % {"date": norwegian_date(reported_on)}
-    if municipality is None:
+    if part is None:
         if expected_version is not None and current.version != expected_version:
             raise ConcurrentEditError(changes_since(current, expected_version), last_editor(current))
         for field in STATUS_FIELDS:
@@ -273,7 +321,7 @@ def measure_post_status_update(*, acting_user, measure: Measure, reported_on: dt
     light = display_value(StatusUpdate._meta.get_field("traffic_light"), traffic_light)
     audit_record(AuditEvent.Kind.STATUS_UPDATED, acting_user=acting_user, reason=history_reason, obj=measure,
                  collaboration=measure.collaboration, municipality=municipality,
-                 new={_("Gjelder"): str(municipality or _("samlet status")), _("Trafikklys"): light,
+                 new={_("Gjelder"): str(part or _("samlet status")), _("Trafikklys"): light,
                       _("Dato"): norwegian_date(reported_on)})
     return update
 

@@ -1,6 +1,6 @@
 """The status flow: "Mine tiltak", the measure page, status updates (overall
-and a participant's own part), editing a measure's own fields, and its
-documents.
+and a participant's own part), creating a measure (the secretariat), editing
+its fields, closing it ("avslutning"), and its documents.
 
 Every view asks the policy first and writes only through the services.
 Forms work without JavaScript; with HTMX the measure page's live part
@@ -23,13 +23,14 @@ from django.views.decorators.http import require_http_methods
 
 from ..access import policy
 from ..access.policy import Action
+from ..common.dates import norwegian_date
 from ..common.errors import ConcurrentEditError, DomainError
 from ..registry.selectors import municipality_by_id
 from . import selectors
 from .filters import MyMeasuresFilter
-from .forms import DocumentForm, MeasureForm, StatusUpdateForm
+from .forms import DocumentForm, MeasureCloseForm, MeasureForm, StatusUpdateForm
 from .history import measure_timeline
-from .services import document_upload, measure_post_status_update, measure_update
+from .services import document_upload, measure_change, measure_close, measure_create, measure_post_status_update
 
 if TYPE_CHECKING:
     from ..registry.models import Municipality
@@ -66,6 +67,8 @@ def measure_detail(request: HttpRequest, measure_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def measure_status(request: HttpRequest, measure_id: int) -> HttpResponse:
     measure = policy.get_measure_for_user(request.user, measure_id, Action.EDIT)
+    if measure.closed_on:
+        return _closed(request, measure)
     form = StatusUpdateForm(request.POST or None, initial=_initial(measure))
     conflict = None
     if form.is_bound and form.is_valid():
@@ -84,6 +87,8 @@ def measure_status(request: HttpRequest, measure_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def measure_part_status(request: HttpRequest, measure_id: int, municipality_id: int) -> HttpResponse:
     measure = policy.get_measure_for_user(request.user, measure_id, Action.REPORT_PART)
+    if measure.closed_on:
+        return _closed(request, measure)
     if municipality_id not in policy.reportable_municipality_ids(request.user, measure):
         raise PermissionDenied(_("Du kan ikke rapportere for denne kommunen i dette tiltaket."))
     municipality = municipality_by_id(municipality_id)
@@ -102,27 +107,74 @@ def measure_part_status(request: HttpRequest, measure_id: int, municipality_id: 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def measure_create_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """A new measure in the collaboration's action plan: the secretariat only."""
+    collaboration = policy.get_collaboration_for_user(
+        request.user, slug, Action.MANAGE, _("Bare sekretariatet kan opprette tiltak i samarbeidet."))
+    form = MeasureForm(request.POST or None, collaboration=collaboration, with_version=False)
+    if form.is_bound and form.is_valid():
+        try:
+            measure = measure_create(acting_user=request.user, reason=form.cleaned_data["reason"],
+                                     collaboration=collaboration, participant_ids=form.participant_ids(),
+                                     partner_ids=form.partner_ids(), **form.changes())
+            messages.success(request, _("Tiltaket «%(title)s» er opprettet.") % {"title": measure.title})
+            return redirect(reverse("measure_detail", args=[measure.pk]) + "#melding")
+        except DomainError as error:
+            form.add_error(None, error)
+    return render(request, "collaborations/portfolio/measure_create.html", {
+        "collaboration": collaboration, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def measure_edit(request: HttpRequest, measure_id: int) -> HttpResponse:
+    """Every field of the measure. Its editors change its own fields; only the
+    secretariat sees (and may change) strategy, number, participants,
+    partners, owner, network and visibility (services.MANAGER_FIELDS)."""
     measure = policy.get_measure_for_user(request.user, measure_id, Action.EDIT)
+    manage = policy.allows(request.user, Action.MANAGE, measure)
     editable = selectors.fresh_measure(measure)  # the form may change it
-    form = MeasureForm(request.POST or None, instance=editable, initial={"version": measure.version})
+    form = MeasureForm(request.POST or None, instance=editable, manage=manage, initial={"version": measure.version})
     conflict = None
     if form.is_bound and form.is_valid():
         try:
-            measure_update(acting_user=request.user, measure=measure, expected_version=form.cleaned_data["version"],
-                           reason=form.cleaned_data["reason"], **form.changes())
+            measure_change(acting_user=request.user, measure=measure, expected_version=form.cleaned_data["version"],
+                           reason=form.cleaned_data["reason"], participant_ids=form.participant_ids(),
+                           partner_ids=form.partner_ids(), **form.changes())
             messages.success(request, _("Endringene er lagret."))
             return redirect(reverse("measure_detail", args=[measure.pk]) + "#melding")
         except ConcurrentEditError as error:
             fresh = selectors.fresh_measure(measure)
             data = request.POST.copy()
             data["version"] = str(fresh.version)
-            conflict, form = error, MeasureForm(data, instance=fresh)
+            conflict, form = error, MeasureForm(data, instance=fresh, manage=manage)
             form.is_valid()
         except DomainError as error:
             form.add_error(None, error)
     return render(request, "collaborations/portfolio/measure_edit.html", {"measure": measure, "form": form,
-                                                                           "conflict": conflict})
+                                                                           "conflict": conflict, "manage": manage})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_close_view(request: HttpRequest, measure_id: int) -> HttpResponse:
+    """Closing the measure ("avslutning"): whoever may edit it."""
+    measure = policy.get_measure_for_user(request.user, measure_id, Action.EDIT)
+    if measure.closed_on:
+        return _closed(request, measure)
+    form = MeasureCloseForm(request.POST or None, initial={"version": measure.version})
+    conflict = None
+    if form.is_bound and form.is_valid():
+        try:
+            measure_close(acting_user=request.user, measure=measure, **form.service_kwargs())
+            messages.success(request, _("Tiltaket er avsluttet."))
+            return redirect(reverse("measure_detail", args=[measure.pk]) + "#melding")
+        except ConcurrentEditError as error:
+            conflict, form = error, _with_version(MeasureCloseForm, request.POST, measure)
+        except DomainError as error:
+            form.add_error(None, error)
+    return render(request, "collaborations/portfolio/measure_close.html", {"measure": measure, "form": form,
+                                                                            "conflict": conflict})
 
 
 @login_required
@@ -177,13 +229,16 @@ def _with_version(form_class, data, measure: Measure):
 def _live_context(request: HttpRequest, measure: Measure, *, form=None, form_action: str = "",
                   conflict: ConcurrentEditError | None = None, form_municipality=None, on_behalf=False) -> dict:
     """What the live part of the measure page shows: current status, each
-    participant's part, the roll-up suggestion, the inline form and the timeline."""
+    participant's part, the roll-up suggestion, the inline form and the timeline.
+    A closed measure takes no more updates: no form, no "report your part"."""
     user = request.user
     may_edit = policy.allows(user, Action.EDIT, measure)
-    reportable = policy.reportable_municipality_ids(user, measure)
+    reportable = set() if measure.closed_on else policy.reportable_municipality_ids(user, measure)
     updates = selectors.measure_updates(measure)
     parts = selectors.measure_parts(user, measure, updates, reportable)
-    if form is None:
+    partner_parts = selectors.partner_parts(
+        user, measure, updates, set() if measure.closed_on else policy.reportable_partner_ids(user, measure))
+    if form is None and not measure.closed_on:
         if may_edit:
             form, form_action = StatusUpdateForm(initial=_initial(measure)), \
                 reverse("measure_status", args=[measure.pk])
@@ -191,14 +246,22 @@ def _live_context(request: HttpRequest, measure: Measure, *, form=None, form_act
             form_municipality = next(p.participation.municipality for p in parts if p.may_report)
             form = StatusUpdateForm(with_version=False, initial=_initial(measure, form_municipality))
             form_action = reverse("measure_part_status", args=[measure.pk, form_municipality.pk])
-    rollup = selectors.parts_rollup(parts)
+    rollup = selectors.parts_rollup([*parts, *partner_parts])
     return {
         "measure": measure, "may_edit": may_edit, "may_report": bool(reportable) or may_edit,
         "parts": parts, "rollup": rollup, "rollup_label": selectors.light_label(rollup),
         "timeline": measure_timeline(measure, updates),
         "form": form, "form_action": form_action, "form_municipality": form_municipality, "conflict": conflict,
         "form_on_behalf": on_behalf,
+        "partner_parts": partner_parts,
     }
+
+
+def _closed(request: HttpRequest, measure: Measure) -> HttpResponse:
+    """A closed measure takes no more status updates and is closed only once."""
+    messages.info(request, _("Tiltaket ble avsluttet %(date)s og tar ikke imot flere oppdateringer.")
+                  % {"date": norwegian_date(measure.closed_on)})
+    return redirect(reverse("measure_detail", args=[measure.pk]) + "#melding")
 
 
 def _saved(request: HttpRequest, measure: Measure, message: str) -> HttpResponse:
@@ -222,3 +285,29 @@ def _form_response(request: HttpRequest, measure: Measure, form, action: str, co
         "measure": measure, "form": form, "form_action": action, "conflict": conflict,
         "form_municipality": municipality, "form_on_behalf": on_behalf,
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_partner_status(request: HttpRequest, measure_id: int, partner_id: int) -> HttpResponse:
+    """An outside partner's own part of a measure it takes part in: reported
+    by the partner's users, or by the secretariat on its behalf."""
+    measure = policy.get_measure_for_user(request.user, measure_id, Action.REPORT_PART)
+    if measure.closed_on:
+        return _closed(request, measure)
+    if partner_id not in policy.reportable_partner_ids(request.user, measure):
+        raise PermissionDenied(_("Du kan ikke rapportere for denne partneren i dette tiltaket."))
+    partner = selectors.partner_by_id(partner_id)
+    on_behalf = policy.reports_on_behalf_of_partner(request.user, partner.pk, measure.collaboration)
+    source = selectors.latest_partner_update(measure, partner) or measure
+    form = StatusUpdateForm(request.POST or None, with_version=False, initial={
+        "phase": source.phase, "traffic_light": source.traffic_light, "reported_on": timezone.localdate()})
+    if form.is_bound and form.is_valid():
+        try:
+            measure_post_status_update(acting_user=request.user, measure=measure, partner=partner,
+                                       on_behalf=on_behalf, **form.service_kwargs())
+            return _saved(request, measure, _("Delen til %(p)s er lagret.") % {"p": partner})
+        except DomainError as error:
+            form.add_error(None, error)
+    action = reverse("measure_partner_status", args=[measure.pk, partner.pk])
+    return _form_response(request, measure, form, action, None, partner, on_behalf=on_behalf)

@@ -14,7 +14,17 @@ from collaborations.access.models import RoleAssignment
 from collaborations.economy.models import CostKey, HostAgreement, HostAgreementParticipant
 from collaborations.meetings.models import Meeting, MeetingCase, Subproject
 from collaborations.portfolio.models import Measure, Participation, PlanPeriod, StatusUpdate, Strategy
-from collaborations.registry.models import Body, BodyMember, County, Membership, Municipality, Network, Person, PopulationFigure
+from collaborations.registry.models import (
+    Body,
+    BodyMember,
+    County,
+    Membership,
+    Municipality,
+    Network,
+    OutsidePartner,
+    Person,
+    PopulationFigure,
+)
 from collaborations.rounds.models import ReportingRound, RoundReminder
 
 D = dt.date
@@ -52,6 +62,15 @@ def _body_member(w):
 def _host_participant(w):
     a = HostAgreement.objects.create(collaboration=w.collaboration, service="IT", host=w.kafjord)
     return lambda: HostAgreementParticipant(agreement=a, municipality=w.lyngen)
+
+
+def _partner(w):
+    return OutsidePartner.objects.get_or_create(name="UNN HF", defaults={"kind": "health_trust"})[0]
+
+
+def _partner_role(w):
+    partner = _partner(w)
+    return lambda: RoleAssignment(user=w.stranger, role="partner", partner=partner)
 
 
 def _role(user: str, role: str, message: str, **scope: str):
@@ -152,6 +171,10 @@ CASES = {
         lambda w: StatusUpdate(measure=w.shared, reported_on=D(2024, 5, 1), phase="study", traffic_light="green",
                                follow_up_due=D(2024, 4, 1)),
         "Fristen for oppfølging kan ikke være før datoen oppdateringen gjelder."),
+    "status_update_one_part": (
+        lambda w: StatusUpdate(measure=w.shared, reported_on=D(2024, 1, 1), phase="study", traffic_light="green",
+                               municipality=w.kafjord, partner=_partner(w)),
+        "En statusoppdatering gjelder én kommunes eller én partners del, ikke begge."),
     "case_number_unique_in_meeting": (
         lambda w: twice(lambda m=_meeting(w): MeetingCase(meeting=m, number=1, title="Sak")),
         "Møtet har allerede en sak med dette nummeret."),
@@ -162,6 +185,7 @@ CASES = {
     "role_has_its_scope": _role("stranger", "secretariat", "Velg samarbeidet sekretariatet gjelder.", municipality="kafjord"),
     "role_unique_per_municipality": _role("admin_kafjord", "municipal_admin", _AGAIN % "kommunen", municipality="kafjord"),
     "role_unique_per_collaboration": _role("secretariat", "secretariat", _AGAIN % "samarbeidet", collaboration="collaboration"),
+    "role_unique_per_partner": (lambda w: twice(_partner_role(w)), _AGAIN % "partneren"),
     "role_unique_per_network": _role("coordinator", "network_coordinator", _AGAIN % "nettverket", network="network"),
     "round_deadline_after_start": (
         lambda w: round_(w, deadline=D(2024, 2, 1)), "Fristen kan ikke være før startdatoen."),
