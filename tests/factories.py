@@ -155,3 +155,21 @@ def make_world() -> World:
 
 # The world's plan (the plan of `strategy`), so that a permission-matrix row can name it as w.plan.
 World.plan = property(lambda self: self.strategy.plan)
+
+
+def make_partner_user(world: World, name: str = "UNN HF", *, measures=None, username: str = "partner_unn"):
+    """An outside partner taking part in `measures` (world.shared by default),
+    added through measure_update, and a user who represents it in
+    world.collaboration (the partner role). Returns (partner, user)."""
+    from collaborations.portfolio.services import measure_update
+    from collaborations.registry.models import OutsidePartner
+
+    partner = OutsidePartner.objects.create(name=name, kind=OutsidePartner.Kind.HEALTH_TRUST)
+    for measure in measures if measures is not None else [world.shared]:
+        measure.refresh_from_db()
+        measure_update(acting_user=None, measure=measure, expected_version=measure.version, reason="Testdata",
+                       partner_ids=[*measure.partners.values_list("pk", flat=True), partner.pk])
+    user = make_user(username, first_name="Pia", last_name="Partner")
+    role_grant(acting_user=None, reason="Testdata", user=user, role=Role.PARTNER, partner=partner,
+               collaboration=world.collaboration)
+    return partner, user
