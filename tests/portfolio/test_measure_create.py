@@ -93,3 +93,24 @@ def test_it_is_for_the_secretariat_only(client, world, role):
 
     assert client.post(url(world), create_data(world)).status_code == 403
     assert Measure.objects.count() == before
+
+
+@pytest.mark.parametrize("role, shown", [("secretariat", True), ("admin_participant", False), ("anonymous", False)])
+def test_the_measure_list_links_to_the_form_for_the_secretariat_only(client, world, role, shown):
+    """The link sits outside the list's cached body, which the secretariat shares with the members'
+    administrators (both see internal measures)."""
+    user = world.users_by_role()[role]
+    if user:
+        client.force_login(user)
+    create = f'href="{url(world)}"'
+
+    assert (create in client.get(reverse("collaboration_measures", args=[world.collaboration.slug]))
+            .content.decode()) is shown
+
+
+def test_the_workspace_section_counts_the_measures_and_links_to_the_form(client, world):
+    client.force_login(world.secretariat)
+
+    body = client.get(reverse("workspace", args=[world.collaboration.slug])).content.decode()
+
+    assert "3 tiltak i handlingsplanen" in body and f'href="{url(world)}"' in body
