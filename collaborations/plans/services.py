@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -257,7 +258,7 @@ def plan_revise(*, acting_user, plan: PlanPeriod, reason: str, title: str, start
                 measure_close(acting_user=acting_user, measure=m, final_phase=decision, closed_on=measures_closed_on,
                               reason=reason, expected_version=versions.get(m.pk, m.version))
                 closed.append(m.title)
-        except DomainError as error:
+        except ValidationError as error:  # a DomainError, or a measure that no longer passes its own checks
             raise DomainError({f"measure_{m.pk}": [str(message) for message in error.messages]}) from None
 
     _close(old, acting_user=acting_user, reason=reason, closed_on=closing_day, successor=new)

@@ -244,3 +244,14 @@ def test_a_plan_starting_too_early_or_already_closed_cannot_be_revised(world):
     revise(world)
     with pytest.raises(DomainError):
         revise(world, start_year=2028, end_year=2031)
+
+
+def test_a_measure_that_fails_its_own_checks_is_named_and_nothing_is_saved(world):
+    """An old row the model would refuse today (a one-off budget without a year) is reported on that measure."""
+    Measure.objects.filter(pk=world.shared.pk).update(budget=1000, budget_recurrence="once", budget_year=None,
+                                                      starts_on=None, ends_on=None)
+    plans = PlanPeriod.objects.count()
+    with pytest.raises(DomainError) as error:
+        revise(world)
+    assert f"measure_{world.shared.pk}" in error.value.message_dict
+    assert PlanPeriod.objects.count() == plans

@@ -227,6 +227,7 @@ def test_older_plans_strategy_page_shows_that_plan_and_points_to_the_newer(world
     new = PlanPeriod.objects.get(revises=old)
     old_page = page(client.get(reverse("dashboard_plan_strategy", args=[SLUG, old.pk, 1])))
     assert "Strategi 1: Stabstjenester" in old_page and "En nyere plan finnes" in old_page
+    assert reverse("plan_detail", args=[SLUG, old.pk]) + f"#historikk-{world.strategy.pk}" in old_page
     assert reverse("plan_detail", args=[SLUG, new.pk]) in old_page
     assert "Nytt sak- og arkivsystem" not in old_page        # carried over: it is in the new plan now
     new_page = page(client.get(reverse("dashboard_plan_strategy", args=[SLUG, new.pk, 4])))
