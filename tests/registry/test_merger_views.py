@@ -4,6 +4,7 @@ successor; members as of a day show the old names before and the new after.
 And the collaboration page lists the collaborations nested in it."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -11,7 +12,9 @@ from django.urls import reverse
 
 from collaborations.access.models import AuditEvent
 from collaborations.common.errors import DomainError
-from collaborations.registry.models import Collaboration, Municipality
+from collaborations.economy.models import HostAgreement, HostAgreementParticipant
+from collaborations.economy.selectors import distribution
+from collaborations.registry.models import Collaboration, Municipality, PopulationFigure
 from collaborations.registry.selectors import members_on, memberships_on
 from collaborations.registry.services import merger_apply
 from tests.factories import make_collaboration, make_county, make_municipality
@@ -109,3 +112,21 @@ def test_the_collaboration_page_lists_the_collaborations_inside_it_and_its_paren
     assert f'href="{reverse("collaboration_detail", args=["fosen"])}">Fosen</a>' in body and "Indre Namdal" in body
     child = client.get(reverse("collaboration_detail", args=[fosen.slug])).content.decode()
     assert f'href="{reverse("collaboration_detail", args=[trondelag.slug])}">Trøndelag</a>' in child
+
+
+def test_payments_before_the_merger_fall_on_the_old_municipalities_and_after_it_on_the_successor(world):
+    agreement = HostAgreement.objects.create(collaboration=world.collaboration, service="Barnevern",
+                                             host=world.kafjord, annual_cost=Decimal("1000000"),
+                                             cost_key=world.cost_key, starts_on=D(2020, 1, 1))
+    for m in (world.kafjord, world.lyngen):
+        HostAgreementParticipant.objects.create(agreement=agreement, municipality=m)
+    successor = merger_apply(acting_user=world.secretariat, predecessors=[world.kafjord, world.lyngen],
+                             on_date=D(2024, 1, 1), reason="Reformen",
+                             new_successor=Municipality(number="5599", name="Lyngsalpan", county=make_county()))
+    PopulationFigure.objects.create(municipality=successor, year=2024, population=4800, source="SSB, test")
+    before = distribution(world.secretariat, world.collaboration, 2023)
+    after = distribution(world.secretariat, world.collaboration, 2025)
+    assert before.payer_ids == {world.kafjord.pk, world.lyngen.pk}
+    assert after.payer_ids == {successor.pk}
+    assert after.total_ore(successor.pk) == 100_000_000
+    assert HostAgreement.objects.get(pk=agreement.pk).host == successor
