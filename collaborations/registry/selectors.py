@@ -236,3 +236,15 @@ def municipality_ended(collaboration: Collaboration, municipality: Municipality)
 def children(collaboration: Collaboration) -> QuerySet[Collaboration]:
     """The collaborations directly inside this one."""
     return collaboration.children.order_by("name")
+
+
+def descendants(collaboration: Collaboration) -> list[Collaboration]:
+    """Every collaboration inside this one, at any depth, parents before children, each once."""
+    found: dict[int, Collaboration] = {}
+    level = [collaboration.pk]
+    while level:
+        rows = [c for c in Collaboration.objects.filter(parent_id__in=level).order_by("name") if c.pk not in found
+                and c.pk != collaboration.pk]
+        found.update((c.pk, c) for c in rows)
+        level = [c.pk for c in rows]
+    return list(found.values())

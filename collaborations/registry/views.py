@@ -37,13 +37,22 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def collaboration_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A collaboration's page. With ?med=undersamarbeid it also lists the
+    measures of the collaborations inside it (at any depth), each measure
+    counted once in the total."""
     collaboration = policy.get_collaboration_for_user(request.user, slug)
+    measures = measures_for_list(request.user, collaboration)
+    with_children = request.GET.get("med") == "undersamarbeid"
+    nested = [(child, list(measures_for_list(request.user, child)))
+              for child in selectors.descendants(collaboration)] if with_children else []
+    counted = {m.pk for m in measures} | {m.pk for _child, rows in nested for m in rows}
     return render(request, "collaborations/registry/collaboration_detail.html", {
         "collaboration": collaboration,
-        "measures": measures_for_list(request.user, collaboration),
+        "measures": measures,
         "bodies": selectors.bodies(collaboration),
         "members": selectors.memberships(collaboration),
         "children": selectors.children(collaboration),
+        "with_children": with_children, "nested": nested, "measure_total": len(counted),
         "can_manage": policy.allows(request.user, Action.MANAGE, collaboration),
     })
 

@@ -17,7 +17,7 @@ from collaborations.economy.selectors import distribution
 from collaborations.registry.models import Collaboration, Municipality, PopulationFigure
 from collaborations.registry.selectors import members_on, memberships_on
 from collaborations.registry.services import merger_apply
-from tests.factories import make_collaboration, make_county, make_municipality
+from tests.factories import make_collaboration, make_county, make_measure, make_municipality
 
 D = dt.date
 
@@ -130,3 +130,20 @@ def test_payments_before_the_merger_fall_on_the_old_municipalities_and_after_it_
     assert after.payer_ids == {successor.pk}
     assert after.total_ore(successor.pk) == 100_000_000
     assert HostAgreement.objects.get(pk=agreement.pk).host == successor
+
+
+def test_the_overview_with_nested_collaborations_counts_each_measure_once_and_hides_internal_ones(db, client):
+    trondelag = make_collaboration("Trøndelag", kind=Collaboration.Kind.COUNTY_WIDE)
+    fosen = make_collaboration("Fosen", parent=trondelag)
+    namdal = make_collaboration("Indre Namdal", parent=trondelag)
+    inner = make_collaboration("Grong vertskommune", parent=namdal)
+    make_measure(trondelag, title="Felles digitalisering")
+    make_measure(fosen, title="Fosen barnevern")
+    make_measure(inner, title="Plan og byggesak")
+    make_measure(namdal, title="Intern ROS Namdal", visibility="internal")
+    url = reverse("collaboration_detail", args=[trondelag.slug])
+    plain = client.get(url).content.decode()
+    assert "Fosen barnevern" not in plain and "med undersamarbeid" in plain
+    body = client.get(url + "?med=undersamarbeid").content.decode()
+    assert "Fosen barnevern" in body and "Plan og byggesak" in body and "Intern ROS Namdal" not in body
+    assert "3 tiltak i alt, med samarbeidene inni dette (hvert tiltak telt én gang)." in body
