@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..access import policy
-from ..common.dates import active_on_q, months_before
+from ..common.dates import active_on_q
 from ..economy.models import HostAgreement
 from .models import Body, Collaboration, County, Membership, Municipality, Network, OutsidePartner, Person
 
@@ -111,10 +111,14 @@ def exit_notices(membership: Membership, notice_given_on: dt.date | None = None)
     """Per agreement still in force for the leaving member: its notice period,
     its own exit terms and the earliest exit date. Notice counts from
     `notice_given_on`, by default the day the exit was recorded."""
+    # The same rule the agreement's own exit uses; imported here because
+    # economy.selectors reads memberships from this module.
+    from ..economy.selectors import earliest_exit
+
     given = notice_given_on or exit_recorded_on(membership)
     out = []
     for agreement in agreements_still_in(membership):
-        earliest = months_before(given, -agreement.notice_months) if agreement.notice_months else None
+        earliest = earliest_exit(given, agreement.notice_months) if agreement.notice_months else None
         if earliest is not None and membership.left_on and earliest < membership.left_on:
             earliest = membership.left_on
         out.append(ExitNotice(agreement=agreement, notice_given_on=given, earliest_exit_on=earliest))
