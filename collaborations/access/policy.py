@@ -480,9 +480,12 @@ def _may_see_internal_of(user, measure: Measure) -> bool:
     the measure, or administers a participant; never an outside partner."""
     if _has(user, Action.VIEW_INTERNAL, measure.collaboration) or _allows_measure(user, Action.EDIT, measure):
         return True
+    administered = user_municipality_ids(user)
+    if not administered:
+        return False
     participants = _memo(("participants", measure.pk), lambda: frozenset(
         measure.participations.values_list("municipality_id", flat=True)))
-    return bool(participants & user_municipality_ids(user))
+    return bool(participants & administered)
 
 
 def _allows_document(user, action: Action, document: Document) -> bool:
@@ -535,18 +538,22 @@ def represented_partner_ids(user, collaboration: Collaboration | None = None) ->
                      lambda: frozenset(roles.values_list("partner_id", flat=True))))
 
 
-def reportable_partner_ids(user, measure: Measure) -> set[int]:
+def reportable_partner_ids(user, measure: Measure, partner_ids: set[int] | None = None) -> set[int]:
     """The outside partners taking part in `measure` whose part this user may
     report: the partner's own users (a partner role in the measure's
-    collaboration), or any of them on its behalf (the secretariat)."""
-    partners = set(measure.partners.values_list("pk", flat=True))
-    if not partners or not allows(user, Action.VIEW, measure):
+    collaboration), or any of them on its behalf (the secretariat).
+    `partner_ids`: the measure's partners, when the caller has them already."""
+    if not _authenticated(user) or not allows(user, Action.VIEW, measure):
+        return set()
+    if partner_ids is None:
+        partner_ids = set(measure.partners.values_list("pk", flat=True))
+    if not partner_ids:
         return set()
     if allows(user, Action.MANAGE, measure):
-        return partners
+        return set(partner_ids)
     if not allows(user, Action.REPORT_PART, measure):
         return set()
-    return partners & represented_partner_ids(user, measure.collaboration)
+    return represented_partner_ids(user, measure.collaboration) & partner_ids
 
 
 def reports_on_behalf_of_partner(user, partner_id: int, collaboration: Collaboration) -> bool:

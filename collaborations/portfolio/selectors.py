@@ -165,18 +165,22 @@ class PartnerPart:
     on_behalf: bool = False     # the user would report it on the partner's behalf
 
 
-def partner_parts(user, measure: Measure, updates: list[StatusUpdate], reportable_ids: set[int]) -> list[PartnerPart]:
+def partner_parts(user, measure: Measure, updates: list[StatusUpdate], *, closed: bool = False) -> list[PartnerPart]:
     """Each outside partner's newest own report, beside the municipalities'
-    parts. `updates`: the measure's status updates, newest first;
-    `reportable_ids`: the partners whose part `user` may report
-    (policy.reportable_partner_ids)."""
+    parts, and whether `user` may report it (policy.reportable_partner_ids;
+    nobody, once the measure is `closed`). `updates`: the measure's status
+    updates, newest first. One query when no partner takes part."""
+    partners = list(measure.partners.order_by("name"))
+    if not partners:
+        return []
+    reportable = set() if closed else policy.reportable_partner_ids(user, measure, {p.pk for p in partners})
     latest: dict[int, StatusUpdate] = {}
     for u in updates:
         if u.partner_id is not None and u.partner_id not in latest:
             latest[u.partner_id] = u
-    return [PartnerPart(partner=p, latest=latest.get(p.pk), may_report=p.pk in reportable_ids,
+    return [PartnerPart(partner=p, latest=latest.get(p.pk), may_report=p.pk in reportable,
                         on_behalf=policy.reports_on_behalf_of_partner(user, p.pk, measure.collaboration))
-            for p in measure.partners.order_by("name")]
+            for p in partners]
 
 
 def latest_partner_update(measure: Measure, partner: OutsidePartner) -> StatusUpdate | None:

@@ -56,7 +56,7 @@ def measure_detail(request: HttpRequest, measure_id: int) -> HttpResponse:
     measure = policy.get_measure_for_user(request.user, measure_id)
     context = _live_context(request, measure)
     context.update({
-        "partners": list(measure.partners.order_by("name")),
+        "partners": [part.partner for part in context["partner_parts"]],
         "documents": policy.visible_documents(request.user, measure).select_related("status_update", "uploaded_by"),
         "document_form": DocumentForm(measure=measure) if context["may_report"] else None,
     })
@@ -236,8 +236,7 @@ def _live_context(request: HttpRequest, measure: Measure, *, form=None, form_act
     reportable = set() if measure.closed_on else policy.reportable_municipality_ids(user, measure)
     updates = selectors.measure_updates(measure)
     parts = selectors.measure_parts(user, measure, updates, reportable)
-    partner_parts = selectors.partner_parts(
-        user, measure, updates, set() if measure.closed_on else policy.reportable_partner_ids(user, measure))
+    partner_parts = selectors.partner_parts(user, measure, updates, closed=bool(measure.closed_on))
     if form is None and not measure.closed_on:
         if may_edit:
             form, form_action = StatusUpdateForm(initial=_initial(measure)), \
