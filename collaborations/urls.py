@@ -7,7 +7,6 @@ from .dashboards import urls as dashboards
 from .economy import urls as economy
 from .imports import urls as imports
 from .plans import urls as plans
-from .plans import urls as plans
 from .portfolio import urls as portfolio
 from .registry import urls as registry
 from .rounds import urls as rounds
@@ -20,7 +19,6 @@ urlpatterns = [
     *access.urlpatterns,
     *api.urlpatterns,
     *imports.urlpatterns,
-    *plans.urlpatterns,
     *plans.urlpatterns,
     *economy.urlpatterns,
 ]

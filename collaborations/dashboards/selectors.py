@@ -392,7 +392,7 @@ def newer_plan_than(plan: PlanPeriod) -> PlanPeriod | None:
 
 def with_last_update(qs: QuerySet[Measure]) -> QuerySet[Measure]:
     """Annotate the latest overall status update (date and text), by subquery."""
-    latest = StatusUpdate.objects.filter(measure=OuterRef("pk"), municipality__isnull=True) \
+    latest = StatusUpdate.objects.filter(measure=OuterRef("pk"), municipality__isnull=True, partner__isnull=True) \
         .order_by("-reported_on", "-created_at", "-id")
     return qs.annotate(last_update_on=Subquery(latest.values("reported_on")[:1]),
                        last_update_text=Subquery(latest.values("status_text")[:1]))

@@ -94,14 +94,15 @@ def measure_timeline(measure: Measure, updates: list[StatusUpdate]) -> list[Time
         previous = record
     previous_part: dict[int, StatusUpdate] = {}
     for u in sorted(updates, key=lambda u: (u.created_at, u.pk)):
-        entry = TimelineEntry(when=u.created_at, kind="part" if u.municipality_id else "status", who=who(u.author),
-                              reason=u.reason, update=u, municipality=str(u.municipality or ""),
+        part = ("m", u.municipality_id) if u.municipality_id else ("p", u.partner_id) if u.partner_id else None
+        entry = TimelineEntry(when=u.created_at, kind="part" if part else "status", who=who(u.author),
+                              reason=u.reason, update=u, municipality=str(u.municipality or u.partner or ""),
                               on_behalf=u.on_behalf)
-        if u.municipality_id is not None:
-            before = previous_part.get(u.municipality_id)
+        if part is not None:
+            before = previous_part.get(part)
             if before is not None:
                 entry.changes = field_changes(before, u, model=StatusUpdate, fields=STATUS_FIELDS, summarise=PART_TEXTS)
-            previous_part[u.municipality_id] = u
+            previous_part[part] = u
         else:
             for i, (record, kind, changes) in enumerate(pending):
                 close = abs((u.created_at - record.history_date).total_seconds()) <= 5

@@ -97,6 +97,8 @@ def round_readiness(round: ReportingRound) -> RoundReadiness:
     updates = (StatusUpdate.objects.filter(measure__in=[m.pk for m in measures], reported_on__gte=round.starts_on)
                .order_by("reported_on", "created_at", "id"))
     for u in updates:  # ascending: the newest wins
+        if u.partner_id is not None:
+            continue  # an outside partner's own part: neither the overall status nor a member's part
         if u.municipality_id is None:
             overall[u.measure_id] = u
         else:

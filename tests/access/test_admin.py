@@ -10,6 +10,7 @@ from collaborations.access.policy import Action
 from collaborations.access.roles import STAFF_MODEL_PERMISSIONS, role_revoke, staff_group
 from collaborations.portfolio.models import Measure, StatusUpdate
 from collaborations.portfolio.services import measure_post_status_update, measure_update
+from collaborations.registry.models import Membership
 from tests.factories import make_user
 
 
@@ -198,13 +199,16 @@ def test_it_grants_a_coordinator_role_through_the_service(secretariat_client, wo
 
 
 def test_it_refuses_municipal_roles_and_foreign_collaborations_to_the_secretariat(secretariat_client, world):
+    # Kåfjord is also a member of a collaboration the secretariat does not manage
+    Membership.objects.create(collaboration=world.other_collaboration, municipality=world.kafjord)
     user = make_user("noen")
     url = reverse("admin:collaborations_roleassignment_add")
     response = secretariat_client.post(url, {"user": user.pk, "role": Role.MUNICIPAL_ADMIN,
                                              "municipality": world.kafjord.pk, "change_reason": "Ny"})
     assert response.status_code == 200
     assert response.context["adminform"].form.non_field_errors() == [
-        "Roller for en kommune gjelder alle samarbeid kommunen er med i, og tildeles av en hovedadministrator."]
+        "Roller for en kommune gjelder alle samarbeid kommunen er med i. Kommunen er også med i samarbeid du ikke "
+        "forvalter, så rollen tildeles av en hovedadministrator."]
     response = secretariat_client.post(url, {"user": user.pk, "role": Role.SECRETARIAT,
                                              "collaboration": world.other_collaboration.pk, "change_reason": "Ny"})
     assert response.status_code == 200
