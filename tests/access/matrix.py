@@ -16,15 +16,17 @@ from collaborations.meetings.models import Meeting, MeetingCase
 from collaborations.registry.models import Body
 from reporting.models import ReportJob
 
-ROLES = ["anonymous", "stranger", "politician", "admin_participant", "admin_outsider", "coordinator",
+ROLES = ["anonymous", "stranger", "politician", "admin_participant", "admin_outsider", "coordinator", "partner",
          "secretariat", "superuser"]
 INTERNAL_TITLES = ["Helhetlig ROS-analyse", "ROS Vestre Varanger", "Intern risikovurdering møte"]
 
 
 def make_matrix_world():
-    from tests.factories import make_world
+    from tests.factories import make_partner_user, make_world
 
     world = make_world()
+    # An outside partner (UNN HF) taking part in the published shared measure, and its user.
+    world.partner, world.partner_user = make_partner_user(world)
     agreement = HostAgreement.objects.create(
         collaboration=world.collaboration, service="IT-drift", host=world.kafjord, positions=Decimal("4.0"),
         annual_cost=Decimal("1000000"), cost_key=world.cost_key, notice_months=12)
@@ -48,7 +50,7 @@ def make_matrix_world():
 
 
 def users(world) -> dict:
-    return {**world.users_by_role(), "superuser": world.superuser}
+    return {**world.users_by_role(), "partner": world.partner_user, "superuser": world.superuser}
 
 
 @pytest.fixture(scope="module")
