@@ -62,6 +62,8 @@ class HostAgreement(models.Model):
     class LegalBasis(models.TextChoices):
         ADMINISTRATIVE = "20-2", _("Administrativt vertskommunesamarbeid (§ 20-2)")
         JOINT_BOARD = "20-3", _("Vertskommunesamarbeid med felles folkevalgt nemnd (§ 20-3)")
+        JOINT_TASK = "19", _("Kommunalt oppgavefellesskap (§ 19)")
+        IKS = "iks", _("Interkommunalt selskap (IKS-loven)")
         OTHER = "other", _("Annen avtale om vertskommune")
 
     collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="host_agreements",
@@ -122,6 +124,7 @@ class HostAgreementParticipant(models.Model):
     joined_on = models.DateField(_("med fra"), null=True, blank=True)
     adopted_on = models.DateField(_("vedtatt i kommunestyret"), null=True, blank=True)
     case_number = models.CharField(_("saksnummer"), max_length=50, blank=True)
+    notice_given_on = models.DateField(_("oppsigelse gitt"), null=True, blank=True)
     left_on = models.DateField(_("uttrådt"), null=True, blank=True)
     history = HistoricalRecords()
 

@@ -195,7 +195,7 @@ def agreement_participant_leave(*, acting_user, participant: HostAgreementPartic
             "Tidligste uttreden er %(earliest)s: %(months)s måneders oppsigelsestid regnet fra oppsigelsen "
             "%(notice)s.") % {"earliest": norwegian_date(earliest), "months": agreement.notice_months,
                               "notice": norwegian_date(notice_given_on)}})
-    participant.left_on = left_on
+    participant.left_on, participant.notice_given_on = left_on, notice_given_on
     _save_participant(participant, acting_user=acting_user, reason=reason)
     notice = (_("%(months)s måneder") % {"months": agreement.notice_months} if agreement.notice_months
               else _("ingen i avtalen; kommuneloven § 20-4 gjelder"))

@@ -165,7 +165,7 @@ def test_an_exit_after_the_notice_period_is_recorded(world, agreement):
     agreement_participant_leave(acting_user=world.secretariat, participant=p, notice_given_on=dt.date(2025, 3, 15),
                                 left_on=dt.date(2026, 3, 15), reason="Lyngen sier opp")
     p.refresh_from_db()
-    assert p.left_on == dt.date(2026, 3, 15)
+    assert (p.left_on, p.notice_given_on) == (dt.date(2026, 3, 15), dt.date(2025, 3, 15))
     event = AuditEvent.objects.get(kind=K.AGREEMENT_LEFT)
     assert event.new_value["Tidligste uttreden"] == "15.03.2026"
     assert event.new_value["Oppsigelse gitt"] == "15.03.2025"
