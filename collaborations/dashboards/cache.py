@@ -10,7 +10,7 @@ from django.db.models.functions import Cast, Concat
 
 from ..economy.models import CostKey, HostAgreement, HostAgreementParticipant
 from ..meetings.models import Meeting
-from ..portfolio.models import Measure, Participation, StatusUpdate, Strategy
+from ..portfolio.models import Measure, Participation, PlanPeriod, StatusUpdate, Strategy
 from ..registry.models import Collaboration, Membership, Network
 
 
@@ -18,7 +18,7 @@ def with_fingerprint(slug: str) -> Collaboration | None:
     """The collaboration and a fingerprint of what the dashboards read, in one
     query: the newest history row of its measures, participations, strategies,
     members, networks, cost keys, host agreements and their participants and
-    meetings, and the newest status update."""
+    meetings, plans, and the newest status update."""
     def signature(qs, column: str = "history_id"):
         # "count:max" of the filtered rows: a new row raises the max, a deleted
         # one lowers the count. (Asking for the count also keeps PostgreSQL
@@ -37,6 +37,7 @@ def with_fingerprint(slug: str) -> Collaboration | None:
         fp_update=signature(StatusUpdate.objects.filter(measure__collaboration_id=c), "id"),
         fp_meeting=signature(Meeting.history.model.objects.filter(body__collaboration_id=c)),
         fp_strategy=signature(Strategy.history.model.objects.filter(plan__collaboration_id=c)),
+        fp_plan=signature(PlanPeriod.history.model.objects.filter(collaboration_id=c)),
         fp_membership=signature(Membership.history.model.objects.filter(collaboration_id=c)),
         fp_network=signature(Network.history.model.objects.filter(collaboration_id=c)),
         fp_cost_key=signature(CostKey.history.model.objects.filter(collaboration_id=c)),
@@ -46,4 +47,4 @@ def with_fingerprint(slug: str) -> Collaboration | None:
 def fingerprint_of(collaboration: Collaboration) -> str:
     return "-".join(str(getattr(collaboration, f, None)) for f in (
         "fp_measure", "fp_participation", "fp_agreement", "fp_agreement_participant", "fp_update", "fp_meeting",
-        "fp_strategy", "fp_membership", "fp_network", "fp_cost_key"))
+        "fp_strategy", "fp_plan", "fp_membership", "fp_network", "fp_cost_key"))

@@ -245,3 +245,15 @@ def test_it_ranks_what_needs_attention_and_sums_up_the_stale(world, client):
     assert listed.index(late.title) < listed.index("Arkivnettverk") < listed.index("Nytt sak- og arkivsystem")
     assert "Glemt" not in listed
     assert "tiltak har ikke fått en samlet statusoppdatering på over 180 dager" in body
+
+
+def test_a_new_plan_changes_the_fingerprint(world):
+    """A plan with no strategies yet still makes older strategy pages say a newer plan exists."""
+    from collaborations.dashboards.cache import fingerprint_of, with_fingerprint
+    from collaborations.portfolio.models import PlanPeriod
+    from collaborations.portfolio.services import plan_save
+
+    before = fingerprint_of(with_fingerprint(world.collaboration.slug))
+    plan_save(acting_user=world.secretariat, reason="Ny plan", plan=PlanPeriod(
+        collaboration=world.collaboration, title="Ny plan", start_year=2028, end_year=2031))
+    assert fingerprint_of(with_fingerprint(world.collaboration.slug)) != before
