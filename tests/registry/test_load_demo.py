@@ -78,7 +78,7 @@ class TestDemoData:
         assert Strategy.objects.count() == 16
         assert Measure.objects.count() == 55
         assert StatusUpdate.objects.count() == 22
-        assert User.objects.count() == 16
+        assert User.objects.count() == 17
 
 
     def test_it_keeps_the_plan_text_of_the_example_measures(self, demo):
@@ -200,6 +200,11 @@ class TestDemoData:
         assert not policy.allows(None, Action.VIEW, internal)
         assert not policy.allows(User.objects.get(username="ordforer-kafjord"), Action.EDIT, hr)
         assert policy.allows(User.objects.get(username="admin-lyngen"), Action.REPORT_PART, hr)
+        partner = User.objects.get(username="partner-unn")
+        with_unn = Measure.objects.filter(partners__name="UNN HF", collaboration__slug="nord-troms")
+        assert with_unn.exists() and all(policy.allows(partner, Action.REPORT_PART, m) for m in with_unn)
+        assert not policy.allows(partner, Action.VIEW, internal)
+        assert not policy.allows(partner, Action.REPORT_PART, hr)
 
 
     def test_it_changes_nothing_when_run_twice(self, demo):
@@ -207,7 +212,7 @@ class TestDemoData:
         output = _load()
         assert _row_counts() == before
         assert "Nye i denne kjøringen: 0 tiltak, 0 statusoppdateringer, 0 brukere." in output
-        assert "27 kommuner, 6 samarbeid, 16 strategier, 55 tiltak, 22 statusoppdateringer, 16 brukere" in output
+        assert "27 kommuner, 6 samarbeid, 16 strategier, 55 tiltak, 22 statusoppdateringer, 17 brukere" in output
         assert before["collaborations.HistoricalMeasure"] > before["collaborations.Measure"]
 
 

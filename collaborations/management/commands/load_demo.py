@@ -277,9 +277,12 @@ class DemoLoader:
                 self._grant(user, r)
 
     def _grant(self, user, r: dict) -> None:
-        scope = {"municipality": None, "collaboration": None, "network": None}
+        scope = {"municipality": None, "collaboration": None, "network": None, "partner": None}
         if r["role"] in ("municipal_admin", "politician"):
             scope["municipality"] = self.municipality(r["municipality"])
+        elif r["role"] == "partner":
+            scope["collaboration"] = registry.Collaboration.objects.get(slug=r["collaboration"])
+            scope["partner"] = registry.OutsidePartner.objects.get(name=r["partner"])
         elif r["role"] == "secretariat":
             scope["collaboration"] = registry.Collaboration.objects.get(slug=r["collaboration"])
         else:
