@@ -257,7 +257,7 @@ def test_what_a_partner_user_may_reach_and_that_nothing_internal_leaks(db):
     from collaborations.portfolio.models import Document
 
     world, objects = make_matrix_world()
-    partner, user = make_partner_user(world)
+    partner, user = world.partner, world.partner_user  # the matrix world has UNN HF and its user
     foreign = Measure.objects.get(pk=world.foreign.pk)
     measure_update(acting_user=None, measure=foreign, expected_version=foreign.version, reason="Testdata",
                    partner_ids=[partner.pk])

@@ -53,6 +53,7 @@ SAME_IN_ENGLISH = {
     "Type",
     "Start",
     "plan",
+    "Plan",
     "person",
     "Person",
     "for",
