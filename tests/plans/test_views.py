@@ -95,7 +95,7 @@ def test_a_plan_is_edited_and_a_stale_edit_shows_the_conflict(world, secretariat
     assert PlanPeriod.objects.get(pk=plan.pk).title == "Ny tittel"
     response = secretariat.post(url, {**data, "title": "Min tittel"})
     content = page(response)
-    assert "har lagret en endring etter at du åpnet skjemaet" in content and 'value="Min tittel"' in content
+    assert "har endret planen etter at du åpnet skjemaet" in content and 'value="Min tittel"' in content
     assert PlanPeriod.objects.get(pk=plan.pk).title == "Ny tittel"
 
 
@@ -149,7 +149,7 @@ def test_a_strategy_is_edited_and_a_stale_edit_shows_the_conflict(world, secreta
     assert secretariat.post(url, data).status_code == 302
     assert Strategy.objects.get(pk=world.strategy.pk).title == "Stab og støtte"
     content = page(secretariat.post(url, {**data, "title": "Noe annet"}))
-    assert "Stab og støtte" in content and "har lagret en endring" in content
+    assert "Stab og støtte" in content and "har endret strategien etter at du åpnet skjemaet" in content
     assert Strategy.objects.get(pk=world.strategy.pk).title == "Stab og støtte"
 
 
@@ -214,7 +214,7 @@ def test_a_measure_saved_meanwhile_shows_the_conflict_and_nothing_is_saved(world
     old = world.strategy.plan
     data = revision_data(world, two, it, **{f"version_{world.shared.pk}": str(world.shared.version - 1)})
     content = page(secretariat.post(reverse("plan_revise", args=[SLUG, old.pk]), data))
-    assert "Ingenting er lagret." in content
+    assert "har lagret en endring etter at du åpnet skjemaet" in content and "Ingenting er lagret." in content
     assert f'name="version_{world.shared.pk}" value="{world.shared.version}"' in content
     assert not PlanPeriod.objects.filter(revises=old).exists()
 
