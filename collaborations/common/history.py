@@ -94,6 +94,27 @@ def field_changes(old, new, *, model: type[models.Model], fields: list[str] | No
     return rows
 
 
+def changes_since(obj: models.Model, version: int, *, model: type[models.Model] | None = None,
+                  exclude: set[str] | tuple[str, ...] | frozenset[str] = ()) -> list[tuple[str, str, str]]:
+    """(label, old, new) for each field that differs between `version` of a
+    versioned row (one with a `version` field its history keeps) and the row
+    as it is now: what someone else saved after a form was opened."""
+    records = list(obj.history.filter(version__gte=version).order_by("history_date", "history_id"))
+    if not records:
+        return []
+    first = records[0]
+    old = first.prev_record if first.version > version else first
+    if old is None:
+        return []
+    return field_changes(old, obj, model=model or type(obj), exclude=exclude)
+
+
+def last_editor(obj: models.Model) -> str | None:
+    """Who saved `obj` last, by its history; None when nobody is recorded."""
+    last = obj.history.order_by("-history_date", "-history_id").select_related("history_user").first()
+    return who(last.history_user) if last is not None and last.history_user is not None else None
+
+
 def snapshot(obj: models.Model, exclude: set[str] | tuple[str, ...] = ()) -> dict[str, str]:
     """Every tracked field of `obj` as it reads on a page, for audit events."""
     return {label_of(f): display_value(f, getattr(obj, f.attname))

@@ -24,7 +24,7 @@ from ..access.audit import Records, audit_record, audited_save, require_reason, 
 from ..access.models import AuditEvent
 from ..common.dates import norwegian_date
 from ..common.errors import ConcurrentEditError, DomainError
-from ..common.history import EMPTY, field_changes, who
+from ..common.history import EMPTY, changes_since, last_editor
 from ..registry.models import Municipality
 from .models import HostAgreement, HostAgreementParticipant
 from .selectors import earliest_exit, original_participants
@@ -50,27 +50,11 @@ def agreement_save(*, acting_user, agreement: HostAgreement, reason: str,
         current = HostAgreement.objects.select_for_update().filter(pk=agreement.pk).first()
         current_version = current.version if current is not None else 0
         if expected_version is not None and current is not None and current_version != expected_version:
-            raise ConcurrentEditError(agreement_changes_since(current, expected_version), _last_editor(current))
+            raise ConcurrentEditError(changes_since(current, expected_version, exclude={"version"}),
+                                     last_editor(current))
         agreement.version = current_version + 1
     return audited_save(agreement, acting_user=acting_user, reason=reason, collaboration=agreement.collaboration,
                         kind=K.AGREEMENT_SAVED, exclude={"version"})
-
-
-def agreement_changes_since(agreement: HostAgreement, version: int) -> list[tuple[str, str, str]]:
-    """Field by field (label, old, new) between `version` and the agreement as it is now."""
-    records = list(agreement.history.filter(version__gte=version).order_by("history_date", "history_id"))
-    if not records:
-        return []
-    first = records[0]
-    old = first.prev_record if first.version > version else first
-    if old is None:
-        return []
-    return field_changes(old, agreement, model=HostAgreement, exclude={"version"})
-
-
-def _last_editor(agreement: HostAgreement) -> str | None:
-    last = agreement.history.order_by("-history_date").select_related("history_user").first()
-    return who(last.history_user) if last and last.history_user else None
 
 
 def _save_participant(participant: HostAgreementParticipant, *, acting_user, reason: str) -> None:

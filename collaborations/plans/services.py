@@ -28,7 +28,7 @@ from ..access.audit import audit_record, require_reason, user_or_none
 from ..access.models import AuditEvent
 from ..common.dates import norwegian_date
 from ..common.errors import ConcurrentEditError, DomainError
-from ..common.history import field_changes, who
+from ..common.history import field_changes, last_editor
 from ..portfolio.models import CLOSED_PHASES, PlanPeriod, Strategy
 from ..portfolio.services import measure_close, measure_update, plan_save, strategy_save
 from ..registry.models import Membership
@@ -43,13 +43,20 @@ def _refuse_if_changed(obj, expected_history_id: int | None) -> None:
     """Raise ConcurrentEditError if `obj` was saved after the history row the form was opened on."""
     if expected_history_id is None:
         return
-    records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
+    records = list(obj.history.order_by("history_date", "history_id"))
     if not records or records[-1].history_id == expected_history_id:
         return
     seen = next((r for r in records if r.history_id == expected_history_id), None)
     changes = field_changes(seen, records[-1], model=type(obj)) if seen is not None else []
-    last = records[-1]
-    raise ConcurrentEditError(changes, who(last.history_user) if last.history_user else None)
+    raise ConcurrentEditError(changes, last_editor(obj))
+
+
+def _apply(obj, changes: dict[str, Any], *, allowed: tuple[str, ...], service: str) -> None:
+    """Copy the form's changes onto `obj`; a field the service may not change is a programming error."""
+    for field, value in changes.items():
+        if field not in allowed:
+            raise TypeError(f"{service} cannot change {field}")
+        setattr(obj, field, value)
 
 
 def _check_plan(plan: PlanPeriod) -> None:
@@ -98,10 +105,7 @@ def plan_update(*, acting_user, reason: str, plan: PlanPeriod, expected_history_
     require_reason(reason, _("Skriv kort hvorfor planen endres."))
     current = PlanPeriod.objects.select_for_update().get(pk=plan.pk)
     _refuse_if_changed(current, expected_history_id)
-    for field, value in changes.items():
-        if field not in PLAN_FIELDS:
-            raise TypeError(f"plan_update cannot change {field}")
-        setattr(current, field, value)
+    _apply(current, changes, allowed=PLAN_FIELDS, service="plan_update")
     _check_plan(current)
     return plan_save(acting_user=acting_user, reason=reason, plan=current)
 
@@ -152,10 +156,7 @@ def strategy_update(*, acting_user, reason: str, strategy: Strategy, expected_hi
     require_reason(reason, _("Skriv kort hvorfor strategien endres."))
     current = Strategy.objects.select_for_update().select_related("plan").get(pk=strategy.pk)
     _refuse_if_changed(current, expected_history_id)
-    for field, value in changes.items():
-        if field not in STRATEGY_FIELDS:
-            raise TypeError(f"strategy_update cannot change {field}")
-        setattr(current, field, value)
+    _apply(current, changes, allowed=STRATEGY_FIELDS, service="strategy_update")
     _check_strategy(current)
     return strategy_save(acting_user=acting_user, reason=reason, strategy=current)
 

@@ -10,10 +10,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..access.admin import ReadOnlyAdminMixin, ReadOnlyInline, ReasonForm, ServiceAdmin
-from ..common.history import tracked_fields
+from ..common.history import changes_since, tracked_fields
 from ..registry.models import Municipality
 from . import services
-from .models import Measure, Participation, PlanPeriod, StatusUpdate, Strategy
+from .models import BOOKKEEPING_FIELDS, Measure, Participation, PlanPeriod, StatusUpdate, Strategy
 
 
 @admin.register(PlanPeriod)
@@ -62,7 +62,7 @@ class MeasureAdminForm(ReasonForm):
             current = Measure.objects.get(pk=self.instance.pk)
             if current.version != expected:
                 changes = "; ".join(f"{label}: {old} → {new}"
-                                    for label, old, new in services.changes_since(current, expected))
+                                    for label, old, new in changes_since(current, expected, exclude=BOOKKEEPING_FIELDS))
                 raise forms.ValidationError(
                     gettext("Noen andre har lagret tiltaket etter at du åpnet det. Last siden på nytt. "
                             "Endret: %(changes)s") % {"changes": changes or "—"})

@@ -26,7 +26,7 @@ from ..access.roles import permissions_sync_measure
 from ..common.dates import norwegian_date
 from ..common.errors import ConcurrentEditError, DomainError
 from ..common.files import upload_error
-from ..common.history import display_value, field_changes, who
+from ..common.history import changes_since, display_value, field_changes, last_editor
 from .models import (
     BOOKKEEPING_FIELDS,
     CLOSED_PHASES,
@@ -116,7 +116,8 @@ def measure_update(*, acting_user, measure: Measure, expected_version: int, reas
     reason = require_reason(reason, _("Skriv kort hvorfor tiltaket endres."))
     current = Measure.objects.select_for_update().get(pk=measure.pk)
     if current.version != expected_version:
-        raise ConcurrentEditError(changes_since(current, expected_version), last_editor(current))
+        raise ConcurrentEditError(changes_since(current, expected_version, exclude=BOOKKEEPING_FIELDS),
+                                 last_editor(current))
     before = Measure.objects.get(pk=measure.pk)
     changed = [f for f, v in changes.items() if getattr(current, f) != v]
     for field, value in changes.items():
@@ -240,23 +241,6 @@ def measure_delete(*, acting_user, measure: Measure, reason: str) -> None:
                    kind=AuditEvent.Kind.MEASURE_DELETED)
 
 
-def changes_since(measure: Measure, version: int) -> list[tuple[str, str, str]]:
-    """Field-by-field (label, old, new) between `version` and the current row."""
-    records = list(measure.history.filter(version__gte=version).order_by("history_date", "history_id"))
-    if not records:
-        return []
-    first = records[0]
-    old = first.prev_record if first.version > version else first
-    if old is None:
-        return []
-    return field_changes(old, records[-1], model=Measure, exclude=BOOKKEEPING_FIELDS)
-
-
-def last_editor(measure: Measure) -> str | None:
-    last = measure.history.order_by("-history_date").select_related("history_user").first()
-    return who(last.history_user) if last and last.history_user else None
-
-
 # ---------------------------------------------------------------- status updates
 
 @transaction.atomic
@@ -307,7 +291,8 @@ def measure_post_status_update(*, acting_user, measure: Measure, reported_on: dt
     history_reason = reason or _("Statusoppdatering %(date)s") % {"date": norwegian_date(reported_on)}
     if part is None:
         if expected_version is not None and current.version != expected_version:
-            raise ConcurrentEditError(changes_since(current, expected_version), last_editor(current))
+            raise ConcurrentEditError(changes_since(current, expected_version, exclude=BOOKKEEPING_FIELDS),
+                                 last_editor(current))
         for field in STATUS_FIELDS:
             setattr(current, field, getattr(update, field))
         current.version += 1

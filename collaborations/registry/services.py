@@ -32,7 +32,7 @@ from ..access.models import AuditEvent
 from ..access.roles import permissions_sync_measure, permissions_sync_municipality, permissions_sync_person
 from ..common.dates import norwegian_date
 from ..common.errors import ConcurrentEditError, DomainError
-from ..common.history import EMPTY, field_changes, who
+from ..common.history import EMPTY, field_changes, last_editor
 from ..economy.models import HostAgreement, HostAgreementParticipant
 from ..portfolio.models import CLOSED_PHASES, Measure, Participation
 from .models import Collaboration, Membership, Municipality, Network, Person
@@ -307,7 +307,7 @@ def network_save(*, acting_user, network: Network, reason: str, member_municipal
         if current is not None:
             before_members = _network_member_names(current)
             if expected_fingerprint is not None and network_fingerprint(current) != expected_fingerprint:
-                raise ConcurrentEditError(_network_changes_since(current), _last_network_editor(current))
+                raise ConcurrentEditError(_network_changes_since(current), last_editor(current))
     reason = require_reason(reason)
 
     def members(saved: Network) -> None:
@@ -341,11 +341,6 @@ def _network_changes_since(current: Network) -> list[tuple[str, str, str]]:
     if len(records) == 2:
         return field_changes(records[1], records[0], model=Network)
     return []
-
-
-def _last_network_editor(current: Network) -> str | None:
-    record = current.history.order_by("-history_date", "-history_id").first()
-    return who(record.history_user) if record is not None and record.history_user_id else None
 
 
 @transaction.atomic
