@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from ..common.errors import DomainError
+from ..common.forms import add_service_error
 from ..common.history import who
 from . import policy, selectors, services
 from .filters import AuditEventFilter
@@ -112,15 +113,6 @@ def _managed(request: HttpRequest, slug: str):
     return policy.get_collaboration_for_user(request.user, slug, Action.MANAGE, str(NOT_SECRETARIAT_ROLES))
 
 
-def _service_error(form, error: DomainError) -> None:
-    """A service's refusal on the field it names (if the form has it), else above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def collaboration_roles(request: HttpRequest, slug: str) -> HttpResponse:
@@ -138,7 +130,7 @@ def collaboration_roles(request: HttpRequest, slug: str) -> HttpResponse:
                 "user": who(assignment.user), "role": assignment.get_role_display()})
             return redirect(reverse("collaboration_roles", args=[collaboration.slug]) + "#melding")
         except DomainError as error:
-            _service_error(form, error)
+            add_service_error(form, error)
     members = selectors.members_now(collaboration)
     roles = list(selectors.roles_in(collaboration, members=members))
     rows = selectors.member_roles(collaboration, roles, members)
@@ -174,7 +166,7 @@ def person_invite_view(request: HttpRequest, slug: str) -> HttpResponse:
                                               "days": services.invitation_validity_days()})
             return redirect(reverse("collaboration_roles", args=[collaboration.slug]) + "#melding")
         except DomainError as error:
-            _service_error(form, error)
+            add_service_error(form, error)
     return render(request, "collaborations/access/invite.html", {
         "collaboration": collaboration, "form": form, "days": services.invitation_validity_days(),
     })
@@ -195,7 +187,7 @@ def role_revoke_view(request: HttpRequest, slug: str, assignment_id: int) -> Htt
                 "role": assignment.get_role_display(), "user": who(assignment.user)})
             return redirect(reverse("collaboration_roles", args=[collaboration.slug]) + "#melding")
         except DomainError as error:
-            _service_error(form, error)
+            add_service_error(form, error)
     return render(request, "collaborations/access/role_revoke.html", {
         "collaboration": collaboration, "assignment": assignment, "form": form,
     })

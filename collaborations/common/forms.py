@@ -1,7 +1,11 @@
 """What every form in the portal shares: text limits and their Norwegian
 messages, the date input, labels without a trailing colon."""
 
+from collections.abc import Callable
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 TEXT_LIMIT = 4000
@@ -44,3 +48,26 @@ class CheckedFileField(forms.FileField):
         if error:
             raise forms.ValidationError(error)
         return file
+
+
+def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """A service's refusal (DomainError) on the fields it names when the form
+    has them, the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def form_after_conflict(data: QueryDict, make_form: Callable[[QueryDict], forms.BaseForm],
+                        **current: object) -> forms.BaseForm:
+    """After a concurrent edit: the form again with what the user typed, but
+    with the hidden markers (`current`: version, fingerprint, history id) of the
+    row as it is now, so that saving once more goes through on purpose."""
+    data = data.copy()
+    for name, value in current.items():
+        data[name] = str(value)
+    form = make_form(data)
+    form.is_valid()
+    return form

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from ..access import policy
 from ..access.policy import Action
 from ..common.errors import ConcurrentEditError
+from ..common.forms import add_service_error, form_after_conflict
 from . import selectors
 from .forms import AdoptionForm, AgreementForm, CostKeyForm, LeaveForm, ParticipantAddForm
 from .services import (
@@ -29,15 +30,6 @@ from .services import (
     agreement_save,
     cost_key_save,
 )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """A service's refusal on the fields it names, the rest above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _agreement(request: HttpRequest, slug: str, agreement_id: int, action: Action = Action.VIEW):
@@ -51,8 +43,10 @@ def _agreement(request: HttpRequest, slug: str, agreement_id: int, action: Actio
     return collaboration, agreement
 
 
-def _detail_url(agreement) -> str:
-    return reverse("agreement_detail", args=[agreement.collaboration.slug, agreement.pk])
+def _to_agreement(request: HttpRequest, agreement, message: str) -> HttpResponse:
+    """After a save: back to the agreement's page, with `message` in focus."""
+    messages.success(request, message)
+    return redirect(reverse("agreement_detail", args=[agreement.collaboration.slug, agreement.pk]) + "#melding")
 
 
 # ---------------------------------------------------------------- pages anyone may read
@@ -98,10 +92,9 @@ def agreement_create(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             agreement = agreement_save(acting_user=request.user, agreement=form.instance,
                                        reason=form.cleaned_data["reason"])
-            messages.success(request, _("Avtalen er registrert. Legg til deltakerne."))
-            return redirect(_detail_url(agreement) + "#melding")
+            return _to_agreement(request, agreement, _("Avtalen er registrert. Legg til deltakerne."))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
     return render(request, "collaborations/economy/agreement_form.html", {
         "collaboration": collaboration, "form": form, "agreement": None})
 
@@ -118,16 +111,14 @@ def agreement_edit(request: HttpRequest, slug: str, agreement_id: int) -> HttpRe
         try:
             agreement_save(acting_user=request.user, agreement=form.instance, reason=form.cleaned_data["reason"],
                            expected_version=form.cleaned_data["version"])
-            messages.success(request, _("Endringene er lagret."))
-            return redirect(_detail_url(agreement) + "#melding")
+            return _to_agreement(request, agreement, _("Endringene er lagret."))
         except ConcurrentEditError as error:
             fresh = selectors.fresh_agreement(agreement)
-            data = request.POST.copy()
-            data["version"] = str(fresh.version)
-            conflict, form = error, AgreementForm(data, instance=fresh)
-            form.is_valid()
+            conflict = error
+            form = form_after_conflict(request.POST, lambda data: AgreementForm(data, instance=fresh),
+                                       version=fresh.version)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
     return render(request, "collaborations/economy/agreement_form.html", {
         "collaboration": collaboration, "form": form, "agreement": agreement, "conflict": conflict})
 
@@ -145,10 +136,10 @@ def agreement_participant_add(request: HttpRequest, slug: str, agreement_id: int
                 acting_user=request.user, agreement=agreement, municipality=data["municipality"],
                 joined_on=data["joined_on"], adopted_on=data["adopted_on"], case_number=data["case_number"],
                 consenting_municipality_ids=data["consenting"], reason=data["reason"])
-            messages.success(request, _("%(m)s er med i avtalen.") % {"m": participant.municipality})
-            return redirect(_detail_url(agreement) + "#melding")
+            return _to_agreement(request, agreement,
+                                 _("%(m)s er med i avtalen.") % {"m": participant.municipality})
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
     return render(request, "collaborations/economy/participant_add.html", {
         "collaboration": collaboration, "agreement": agreement, "form": form,
         "late_from": agreement.starts_on})
@@ -171,10 +162,10 @@ def agreement_adoption(request: HttpRequest, slug: str, agreement_id: int, parti
     if form.is_bound and form.is_valid():
         try:
             agreement_adoption_record(acting_user=request.user, participant=participant, **form.cleaned_data)
-            messages.success(request, _("Vedtaket i %(m)s er registrert.") % {"m": participant.municipality})
-            return redirect(_detail_url(agreement) + "#melding")
+            return _to_agreement(request, agreement,
+                                 _("Vedtaket i %(m)s er registrert.") % {"m": participant.municipality})
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
     return render(request, "collaborations/economy/participant_adoption.html", {
         "collaboration": collaboration, "agreement": agreement, "participant": participant, "form": form})
 
@@ -192,10 +183,10 @@ def agreement_participant_leave_view(request: HttpRequest, slug: str, agreement_
         notice_on = form.cleaned_data["notice_given_on"]
         try:
             agreement_participant_leave(acting_user=request.user, participant=participant, **form.cleaned_data)
-            messages.success(request, _("Uttreden for %(m)s er registrert.") % {"m": participant.municipality})
-            return redirect(_detail_url(agreement) + "#melding")
+            return _to_agreement(request, agreement,
+                                 _("Uttreden for %(m)s er registrert.") % {"m": participant.municipality})
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
     elif form.is_bound and form.cleaned_data.get("notice_given_on"):
         notice_on = form.cleaned_data["notice_given_on"]
     return render(request, "collaborations/economy/participant_leave.html", {
@@ -229,6 +220,6 @@ def cost_key_form(request: HttpRequest, slug: str, key_id: int | None = None) ->
             messages.success(request, _("Kostnadsnøkkelen er lagret."))
             return redirect(reverse("cost_key_list", args=[collaboration.slug]) + "#melding")
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
     return render(request, "collaborations/economy/cost_key_form.html", {
         "collaboration": collaboration, "form": form, "key": key if key_id else None})

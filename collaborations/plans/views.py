@@ -18,6 +18,7 @@ from ..access import policy
 from ..access.policy import Action
 from ..common.dates import norwegian_date
 from ..common.errors import ConcurrentEditError, DomainError
+from ..common.forms import form_after_conflict
 from . import selectors
 from .forms import PlanCloseForm, PlanForm, PlanRevisionForm, StrategyForm
 from .services import plan_close, plan_create, plan_revise, plan_update, strategy_create, strategy_update
@@ -35,13 +36,10 @@ def _to_plan(request: HttpRequest, plan, message: str) -> HttpResponse:
     return redirect(reverse("plan_detail", args=[plan.collaboration.slug, plan.pk]) + "#melding")
 
 
-def _with_fresh_history_id(form_class, request: HttpRequest, obj, **kwargs):
-    """After a conflict: keep what the user typed, but let the next save go through on purpose."""
-    data = request.POST.copy()
-    data["history_id"] = str(selectors.latest_history_id(obj) or "")
-    form = form_class(data, instance=obj, **kwargs)
-    form.is_valid()
-    return form
+def _after_conflict(form_class, request: HttpRequest, fresh, collaboration):
+    """The form again with what the user typed, opened on the newest history row of `fresh`."""
+    return form_after_conflict(request.POST, lambda data: form_class(data, instance=fresh, collaboration=collaboration),
+                               history_id=selectors.latest_history_id(fresh) or "")
 
 
 def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
@@ -97,7 +95,7 @@ def plan_edit(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
         except ConcurrentEditError as error:
             fresh = _plan(collaboration, plan_id)
             conflict = error
-            form = _with_fresh_history_id(PlanForm, request, fresh, collaboration=collaboration)
+            form = _after_conflict(PlanForm, request, fresh, collaboration)
         except DomainError as error:
             form.add_error(None, error)
     return render(request, "collaborations/plans/plan_form.html", {
@@ -157,7 +155,7 @@ def strategy_edit(request: HttpRequest, slug: str, strategy_id: int) -> HttpResp
         except ConcurrentEditError as error:
             conflict = error
             fresh = selectors.strategy_in(collaboration, strategy_id)
-            form = _with_fresh_history_id(StrategyForm, request, fresh, collaboration=collaboration)
+            form = _after_conflict(StrategyForm, request, fresh, collaboration)
         except DomainError as error:
             form.add_error(None, error)
     return render(request, "collaborations/plans/strategy_form.html", {
@@ -184,12 +182,9 @@ def plan_revise_view(request: HttpRequest, slug: str, plan_id: int) -> HttpRespo
         except ConcurrentEditError as error:
             conflict = error
             outline = selectors.revision_outline(plan)
-            data = request.POST.copy()
-            for row in outline:
-                for m in row.measures:
-                    data[f"version_{m.pk}"] = str(m.version)
-            form = PlanRevisionForm(data, plan=plan, outline=outline)
-            form.is_valid()
+            versions = {f"version_{m.pk}": m.version for row in outline for m in row.measures}
+            form = form_after_conflict(request.POST,
+                                       lambda data: PlanRevisionForm(data, plan=plan, outline=outline), **versions)
         except DomainError as error:
             form.add_error(None, error)
     return render(request, "collaborations/plans/plan_revise.html", {

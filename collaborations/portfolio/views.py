@@ -25,6 +25,7 @@ from ..access import policy
 from ..access.policy import Action
 from ..common.dates import norwegian_date
 from ..common.errors import ConcurrentEditError, DomainError
+from ..common.forms import form_after_conflict
 from ..registry.selectors import municipality_by_id
 from . import selectors
 from .filters import MyMeasuresFilter
@@ -77,7 +78,8 @@ def measure_status(request: HttpRequest, measure_id: int) -> HttpResponse:
                                        expected_version=form.cleaned_data["version"], **form.service_kwargs())
             return _saved(request, measure, _("Statusoppdateringen er lagret."))
         except ConcurrentEditError as error:
-            conflict, form = error, _with_version(StatusUpdateForm, request.POST, measure)
+            conflict, form = error, form_after_conflict(request.POST, StatusUpdateForm,
+                                                         version=selectors.fresh_measure(measure).version)
         except DomainError as error:
             form.add_error(None, error)
     return _form_response(request, measure, form, reverse("measure_status", args=[measure.pk]), conflict)
@@ -145,10 +147,9 @@ def measure_edit(request: HttpRequest, measure_id: int) -> HttpResponse:
             return redirect(reverse("measure_detail", args=[measure.pk]) + "#melding")
         except ConcurrentEditError as error:
             fresh = selectors.fresh_measure(measure)
-            data = request.POST.copy()
-            data["version"] = str(fresh.version)
-            conflict, form = error, MeasureForm(data, instance=fresh, manage=manage)
-            form.is_valid()
+            conflict = error
+            form = form_after_conflict(request.POST, lambda data: MeasureForm(data, instance=fresh, manage=manage),
+                                       version=fresh.version)
         except DomainError as error:
             form.add_error(None, error)
     return render(request, "collaborations/portfolio/measure_edit.html", {"measure": measure, "form": form,
@@ -170,7 +171,8 @@ def measure_close_view(request: HttpRequest, measure_id: int) -> HttpResponse:
             messages.success(request, _("Tiltaket er avsluttet."))
             return redirect(reverse("measure_detail", args=[measure.pk]) + "#melding")
         except ConcurrentEditError as error:
-            conflict, form = error, _with_version(MeasureCloseForm, request.POST, measure)
+            conflict, form = error, form_after_conflict(request.POST, MeasureCloseForm,
+                                                         version=selectors.fresh_measure(measure).version)
         except DomainError as error:
             form.add_error(None, error)
     return render(request, "collaborations/portfolio/measure_close.html", {"measure": measure, "form": form,
@@ -215,15 +217,6 @@ def _initial(measure: Measure, municipality: Municipality | None = None) -> dict
         source = selectors.latest_update(measure, municipality) or measure
     return {"phase": source.phase, "traffic_light": source.traffic_light, "version": measure.version,
             "reported_on": timezone.localdate()}
-
-
-def _with_version(form_class, data, measure: Measure):
-    """Keep what the user typed, but let the next save go through on purpose."""
-    data = data.copy()
-    data["version"] = str(selectors.fresh_measure(measure).version)
-    form = form_class(data)
-    form.is_valid()
-    return form
 
 
 def _live_context(request: HttpRequest, measure: Measure, *, form=None, form_action: str = "",

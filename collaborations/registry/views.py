@@ -1,6 +1,7 @@
 """The start page, a collaboration's page, the health check, and the
 registry's pages: members (joining with consent, leaving), networks,
-mergers."""
+mergers, and the collaboration's own records (its description, bodies and
+their members, people, outside partners, population figures)."""
 
 import datetime as dt
 
@@ -18,12 +19,38 @@ from django.views.decorators.http import require_http_methods
 
 from ..access import policy
 from ..access.policy import Action
+from ..common.concurrency import latest_history_id, save_unless_changed
 from ..common.dates import norwegian_date
 from ..common.errors import ConcurrentEditError
+from ..common.forms import add_service_error, form_after_conflict
 from ..portfolio.selectors import measures_for_list
 from . import selectors
-from .forms import MemberAddForm, MemberExitForm, MergerForm, NetworkForm
-from .services import MembershipEnded, membership_add, membership_end, merger_apply, network_save
+from .forms import (
+    BodyForm,
+    BodyMemberEndForm,
+    BodyMemberForm,
+    CollaborationForm,
+    MemberAddForm,
+    MemberExitForm,
+    MergerForm,
+    NetworkForm,
+    OutsidePartnerForm,
+    PersonForm,
+    PopulationFigureForm,
+)
+from .services import (
+    MembershipEnded,
+    body_member_save,
+    body_save,
+    collaboration_save,
+    membership_add,
+    membership_end,
+    merger_apply,
+    network_save,
+    outside_partner_save,
+    person_save,
+    population_figure_save,
+)
 
 
 @never_cache
@@ -65,15 +92,6 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "collaborations/workspace/workspace.html", {"collaboration": collaboration})
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    """A service's refusal on the form: on its field when the form has it, else above the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _posted_date(request: HttpRequest, name: str) -> dt.date:
     """The date typed in `name` (the form's own check reports a bad one), else today."""
     try:
@@ -113,7 +131,7 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
                 "m": membership.municipality.name, "date": norwegian_date(membership.joined_on)})
             return redirect(reverse("member_list", args=[collaboration.slug]) + "#melding")
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
     return render(request, "collaborations/registry/member_add.html", {"collaboration": collaboration,
                                                                        "form": form})
 
@@ -140,7 +158,7 @@ def member_exit(request: HttpRequest, slug: str, municipality_id: int) -> HttpRe
             messages.success(request, _("Uttreden er registrert."))
             return redirect(reverse("member_exit", args=[collaboration.slug, membership.municipality_id]) + "#melding")
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
     return render(request, "collaborations/registry/member_exit.html", {
         "collaboration": collaboration, "membership": membership, "form": form,
         "agreements": selectors.agreements_still_in(membership)})
@@ -195,7 +213,7 @@ def network_create(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("Nettverket er opprettet."))
             return redirect(reverse("network_detail", args=[collaboration.slug, network.pk]) + "#melding")
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
     return render(request, "collaborations/registry/network_form.html", {
         "collaboration": collaboration, "form": form, "network": None})
 
@@ -220,12 +238,11 @@ def network_edit(request: HttpRequest, slug: str, network_id: int) -> HttpRespon
             return redirect(reverse("network_detail", args=[collaboration.slug, network.pk]) + "#melding")
         except ConcurrentEditError as error:
             fresh = selectors.fresh_network(network)
-            data = request.POST.copy()
-            data["fingerprint"] = selectors.network_fingerprint(fresh)
-            conflict, form = error, _network_form(request, collaboration, fresh, data)
-            form.is_valid()
+            conflict = error
+            form = form_after_conflict(request.POST, lambda data: _network_form(request, collaboration, fresh, data),
+                                       fingerprint=selectors.network_fingerprint(fresh))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
     return render(request, "collaborations/registry/network_form.html", {
         "collaboration": collaboration, "form": form, "network": network, "conflict": conflict})
 
@@ -253,5 +270,390 @@ def merger(request: HttpRequest, slug: str) -> HttpResponse:
                 "date": norwegian_date(form.cleaned_data["on_date"])})
             return redirect(reverse("member_list", args=[collaboration.slug]) + "#melding")
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
     return render(request, "collaborations/registry/merger.html", {"collaboration": collaboration, "form": form})
+
+
+# ---------------------------------------------------------------- the collaboration's own records
+#
+# The secretariat (Action.MANAGE) keeps the collaboration's description, its
+# bodies and their members, its people, the outside partners and the members'
+# population figures here, through the registry's services (history, reason,
+# audit event). Every edit form carries the newest history row of what it
+# edits (common.concurrency), so a save over someone else's is refused with
+# what they changed, keeping what was typed.
+
+def _record_error(form, error: ValidationError) -> None:
+    """A service's refusal on its field when the form has it, else above the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _record_saved(form, obj, save) -> tuple[bool, ConcurrentEditError | None]:
+    """Save a valid bound form through `save` (a service call) unless `obj` was
+    saved by someone else since the form was opened: (saved, conflict)."""
+    if not (form.is_bound and form.is_valid()):
+        return False, None
+    try:
+        save_unless_changed(obj, form.cleaned_data.get("history_id"), save)
+        return True, None
+    except ConcurrentEditError as error:
+        return False, error
+    except ValidationError as error:
+        _record_error(form, error)
+        return False, None
+
+
+def _after_conflict(request: HttpRequest, make_form, fresh):
+    """The form again with what was typed, over the row as it is now, so saving once more goes through on purpose."""
+    data = request.POST.copy()
+    data["history_id"] = str(latest_history_id(fresh) or "")
+    form = make_form(data, fresh)
+    form.is_valid()
+    return form
+
+
+def _to(name: str, collaboration, message: str, request: HttpRequest, anchor: str = "melding") -> HttpResponse:
+    messages.success(request, message)
+    return redirect(reverse(name, args=[collaboration.slug]) + f"#{anchor}")
+
+
+def _form_page(request: HttpRequest, collaboration, form, **context) -> HttpResponse:
+    """One form page (templates/collaborations/registry/record_form.html)."""
+    return render(request, "collaborations/registry/record_form.html",
+                  {"collaboration": collaboration, "form": form, **context})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def collaboration_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """The collaboration's name, short name, description, established date and
+    source; where it is nested (`parent`) only for the installation's administrator."""
+    collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
+    nesting = policy.allows(request.user, Action.ADMINISTER, collaboration)
+
+    def make(data, instance):
+        return CollaborationForm(data, instance=instance, parents=selectors.parent_choices(instance) if nesting
+                                 else None, initial={"history_id": latest_history_id(instance)})
+
+    editable = selectors.collaboration_fresh(collaboration)
+    form = make(request.POST or None, editable)
+    saved, conflict = _record_saved(form, collaboration, lambda: collaboration_save(
+        acting_user=request.user, reason=form.cleaned_data["reason"], collaboration=form.instance))
+    if saved:
+        messages.success(request, _("Endringene i samarbeidet er lagret."))
+        return redirect(reverse("collaboration_detail", args=[form.instance.slug]) + "#melding")
+    if conflict:
+        form = _after_conflict(request, make, selectors.collaboration_fresh(collaboration))
+    return _form_page(request, collaboration, form, conflict=conflict, thing=_("samarbeidet"),
+                      title=_("Endre samarbeidet"), submit=_("Lagre endringene"),
+                      back_url=reverse("workspace", args=[slug]), back_label=_("Forvaltning"))
+
+
+# ---------------------------------------------------------------- bodies
+
+def body_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The collaboration's bodies with their members, past and present; open to all."""
+    collaboration = policy.get_collaboration_for_user(request.user, slug)
+    return render(request, "collaborations/registry/body_list.html", {
+        "collaboration": collaboration, "bodies": selectors.bodies_with_members(collaboration),
+        "today": timezone.localdate(), "can_manage": policy.allows(request.user, Action.MANAGE, collaboration),
+    })
+
+
+def _body_form(collaboration, data, body):
+    return BodyForm(data, instance=body, collaboration=collaboration,
+                    municipalities=selectors.member_municipality_choices(collaboration, body.municipality_id),
+                    initial={"history_id": latest_history_id(body)})
+
+
+def _body_page(request, collaboration, form, body, conflict=None) -> HttpResponse:
+    return _form_page(request, collaboration, form, conflict=conflict, thing=_("organet"),
+                      title=_("Endre organet") if body else _("Nytt organ"),
+                      submit=_("Lagre endringene") if body else _("Registrer organet"),
+                      back_url=reverse("body_list", args=[collaboration.slug]), back_label=_("Organer"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def body_create(request: HttpRequest, slug: str) -> HttpResponse:
+    collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
+    body = selectors.new_body(collaboration)
+    form = _body_form(collaboration, request.POST or None, body)
+    saved, _conflict = _record_saved(form, body, lambda: body_save(
+        acting_user=request.user, reason=form.cleaned_data["reason"], body=form.instance))
+    if saved:
+        return _to("body_list", collaboration, _("Organet «%(name)s» er registrert.") % {"name": form.instance.name},
+                   request, f"organ-{form.instance.pk}")
+    return _body_page(request, collaboration, form, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def body_edit(request: HttpRequest, slug: str, body_id: int) -> HttpResponse:
+    collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
+    body = selectors.body_of(collaboration, body_id)
+    form = _body_form(collaboration, request.POST or None, body)
+    saved, conflict = _record_saved(form, body, lambda: body_save(
+        acting_user=request.user, reason=form.cleaned_data["reason"], body=form.instance))
+    if saved:
+        return _to("body_list", collaboration, _("Endringene i organet er lagret."), request, f"organ-{body.pk}")
+    if conflict:
+        form = _after_conflict(request, lambda data, fresh: _body_form(collaboration, data, fresh),
+                               selectors.body_of(collaboration, body_id))
+    return _body_page(request, collaboration, form, body, conflict)
+
+
+def _member_form(collaboration, body, data, member):
+    return BodyMemberForm(data, instance=member, body=body, people=selectors.collaboration_people(collaboration),
+                          initial={"history_id": latest_history_id(member)})
+
+
+def _member_page(request, collaboration, form, body, member, conflict=None) -> HttpResponse:
+    return _form_page(request, collaboration, form, conflict=conflict, thing=_("medlemmet"),
+                      title=(_("Endre medlem av %(body)s") if member else _("Nytt medlem av %(body)s"))
+                      % {"body": body.name},
+                      submit=_("Lagre endringene") if member else _("Legg til medlemmet"),
+                      back_url=reverse("body_list", args=[collaboration.slug]) + f"#organ-{body.pk}",
+                      back_label=_("Organer"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def body_member_add(request: HttpRequest, slug: str, body_id: int) -> HttpResponse:
+    collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
+    body = selectors.body_of(collaboration, body_id)
+    member = selectors.new_body_member(body)
+    form = _member_form(collaboration, body, request.POST or None, member)
+    saved, _conflict = _record_saved(form, member, lambda: body_member_save(
+        acting_user=request.user, reason=form.cleaned_data["reason"], member=form.instance))
+    if saved:
+        return _to("body_list", collaboration, _("%(person)s er lagt til i %(body)s.") % {
+            "person": form.instance.person.name, "body": body.name}, request, f"organ-{body.pk}")
+    return _member_page(request, collaboration, form, body, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def body_member_edit(request: HttpRequest, slug: str, body_id: int, member_id: int) -> HttpResponse:
+    collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
+    body = selectors.body_of(collaboration, body_id)
+    member = selectors.body_member_of(body, member_id)
+    form = _member_form(collaboration, body, request.POST or None, member)
+    saved, conflict = _record_saved(form, member, lambda: body_member_save(
+        acting_user=request.user, reason=form.cleaned_data["reason"], member=form.instance))
+    if saved:
+        return _to("body_list", collaboration, _("Endringene er lagret."), request, f"organ-{body.pk}")
+    if conflict:
+        form = _after_conflict(request, lambda data, fresh: _member_form(collaboration, body, data, fresh),
+                               selectors.body_member_of(body, member_id))
+    return _member_page(request, collaboration, form, body, member, conflict)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def body_member_end(request: HttpRequest, slug: str, body_id: int, member_id: int) -> HttpResponse:
+    """A member leaves the body on a day (ends_on): the row is kept, never deleted."""
+    collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
+    body = selectors.body_of(collaboration, body_id)
+    member = selectors.body_member_of(body, member_id)
+
+    def make(data, fresh):
+        return BodyMemberEndForm(data, member=fresh, initial={"history_id": latest_history_id(fresh)})
+
+    form = make(request.POST or None, member)
+
+    def end():
+        member.ends_on = form.cleaned_data["ends_on"]
+        return body_member_save(acting_user=request.user, reason=form.cleaned_data["reason"], member=member)
+
+    saved, conflict = _record_saved(form, member, end)
+    if saved:
+        return _to("body_list", collaboration, _("%(person)s er ute av %(body)s fra %(date)s.") % {
+            "person": member.person.name, "body": body.name, "date": norwegian_date(member.ends_on)},
+            request, f"organ-{body.pk}")
+    if conflict:
+        form = _after_conflict(request, make, selectors.body_member_of(body, member_id))
+    return _form_page(request, collaboration, form, conflict=conflict, thing=_("medlemmet"),
+                      title=_("%(person)s går ut av %(body)s") % {"person": member.person.name, "body": body.name},
+                      lead=_("Medlemmet slettes ikke: det står i listen med siste dag, og historikken beholdes."),
+                      submit=_("Registrer at medlemmet går ut"),
+                      back_url=reverse("body_list", args=[slug]) + f"#organ-{body.pk}", back_label=_("Organer"))
+
+
+# ---------------------------------------------------------------- people
+
+@login_required
+def person_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The collaboration's people with their e-mail addresses (personal data: the secretariat only)."""
+    collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
+    return render(request, "collaborations/registry/person_list.html", {
+        "collaboration": collaboration, "people": selectors.collaboration_people(collaboration)})
+
+
+def _person_form(collaboration, data, person):
+    return PersonForm(data, instance=person, initial={"history_id": latest_history_id(person)},
+                      municipalities=selectors.member_municipality_choices(collaboration, person.municipality_id))
+
+
+def _person_page(request, collaboration, form, person, conflict=None) -> HttpResponse:
+    return _form_page(request, collaboration, form, conflict=conflict, thing=_("personen"),
+                      title=_("Endre personen") if person else _("Ny person"),
+                      lead=None if person else _("For eksempel en kommunedirektør som skal være saksansvarlig for en "
+                                                 "strategi. Personen får ingen pålogging; den gis ved å invitere "
+                                                 "personen under «Roller»."),
+                      submit=_("Lagre endringene") if person else _("Registrer personen"),
+                      back_url=reverse("person_list", args=[collaboration.slug]), back_label=_("Personer"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest, slug: str) -> HttpResponse:
+    collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
+    person = selectors.new_person()
+    form = _person_form(collaboration, request.POST or None, person)
+    saved, _conflict = _record_saved(form, person, lambda: person_save(
+        acting_user=request.user, reason=form.cleaned_data["reason"], person=form.instance))
+    if saved:
+        return _to("person_list", collaboration, _("%(name)s er registrert.") % {"name": form.instance.name},
+                   request, f"person-{form.instance.pk}")
+    return _person_page(request, collaboration, form, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, slug: str, person_id: int) -> HttpResponse:
+    """Only a person of this collaboration (selectors.collaboration_people); anyone else is 404."""
+    collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
+    person = selectors.person_of(collaboration, person_id)
+    form = _person_form(collaboration, request.POST or None, person)
+    saved, conflict = _record_saved(form, person, lambda: person_save(
+        acting_user=request.user, reason=form.cleaned_data["reason"], person=form.instance))
+    if saved:
+        return _to("person_list", collaboration, _("Endringene er lagret."), request, f"person-{person.pk}")
+    if conflict:
+        form = _after_conflict(request, lambda data, fresh: _person_form(collaboration, data, fresh),
+                               selectors.fresh_person(person))
+    return _person_page(request, collaboration, form, person, conflict)
+
+
+# ---------------------------------------------------------------- outside partners
+
+def partner_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The outside partners taking part in the collaboration's measures and
+    networks (those the visitor may see); for the secretariat also the
+    partners not in use anywhere yet."""
+    collaboration = policy.get_collaboration_for_user(request.user, slug)
+    can_manage = policy.allows(request.user, Action.MANAGE, collaboration)
+    return render(request, "collaborations/registry/partner_list.html", {
+        "collaboration": collaboration, "partners": selectors.collaboration_partners(request.user, collaboration),
+        "unused": selectors.unused_partners() if can_manage else [], "can_manage": can_manage,
+    })
+
+
+def _partner_form(data, partner):
+    return OutsidePartnerForm(data, instance=partner, municipalities=selectors.all_municipalities(),
+                              initial={"history_id": latest_history_id(partner)})
+
+
+def _partner_page(request, collaboration, form, partner, conflict=None) -> HttpResponse:
+    return _form_page(request, collaboration, form, conflict=conflict, thing=_("partneren"),
+                      title=_("Endre partneren") if partner else _("Ny ekstern partner"),
+                      lead=None if partner else _("En partner som ikke er medlemskommune: UNN HF, Statsforvalteren, "
+                                                  "en skole eller en kommune utenfor samarbeidet. Partnerne er felles "
+                                                  "for alle samarbeid i portalen."),
+                      submit=_("Lagre endringene") if partner else _("Registrer partneren"),
+                      back_url=reverse("partner_list", args=[collaboration.slug]), back_label=_("Eksterne partnere"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_create(request: HttpRequest, slug: str) -> HttpResponse:
+    collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
+    partner = selectors.new_partner()
+    form = _partner_form(request.POST or None, partner)
+    saved, _conflict = _record_saved(form, partner, lambda: outside_partner_save(
+        acting_user=request.user, reason=form.cleaned_data["reason"], partner=form.instance))
+    if saved:
+        return _to("partner_list", collaboration, _("«%(name)s» er registrert.") % {"name": form.instance.name},
+                   request, f"partner-{form.instance.pk}")
+    return _partner_page(request, collaboration, form, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_edit(request: HttpRequest, slug: str, partner_id: int) -> HttpResponse:
+    """A partner used in this collaboration, or in use nowhere yet; the
+    installation's administrator edits any. Anyone else's partner is 404."""
+    collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
+    partner = selectors.partner_for_manager(collaboration, partner_id, installation_wide=policy.allows(
+        request.user, Action.ADMINISTER, collaboration))
+    form = _partner_form(request.POST or None, partner)
+    saved, conflict = _record_saved(form, partner, lambda: outside_partner_save(
+        acting_user=request.user, reason=form.cleaned_data["reason"], partner=form.instance))
+    if saved:
+        return _to("partner_list", collaboration, _("Endringene er lagret."), request, f"partner-{partner.pk}")
+    if conflict:
+        form = _after_conflict(request, _partner_form, selectors.fresh_partner(partner))
+    return _partner_page(request, collaboration, form, partner, conflict)
+
+
+# ---------------------------------------------------------------- population figures
+
+def population_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """Each member municipality's population at 1 January, by year, with its source; open to all."""
+    collaboration = policy.get_collaboration_for_user(request.user, slug)
+    return render(request, "collaborations/registry/population_list.html", {
+        "collaboration": collaboration, "rows": selectors.population_figures(collaboration),
+        "can_manage": policy.allows(request.user, Action.MANAGE, collaboration),
+    })
+
+
+def _figure_page(request, collaboration, form, figure, conflict=None) -> HttpResponse:
+    title = (_("Rett innbyggertallet for %(m)s %(year)s") % {"m": figure.municipality.name, "year": figure.year}
+             if figure else _("Nytt innbyggertall"))
+    return _form_page(request, collaboration, form, conflict=conflict, thing=_("innbyggertallet"), title=title,
+                      lead=_("Innbyggertall per 1. januar. Kostnadsnøklene fordeler etter dem, så oppgi kilden."),
+                      submit=_("Lagre endringene") if figure else _("Registrer tallet"),
+                      back_url=reverse("population_list", args=[collaboration.slug]), back_label=_("Innbyggertall"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def population_create(request: HttpRequest, slug: str) -> HttpResponse:
+    collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
+    figure = selectors.new_figure()
+    form = PopulationFigureForm(request.POST or None, instance=figure,
+                                municipalities=selectors.member_municipality_choices(collaboration),
+                                initial={"year": timezone.localdate().year, "source": _("SSB tabell 07459")})
+    saved, _conflict = _record_saved(form, figure, lambda: population_figure_save(
+        acting_user=request.user, reason=form.cleaned_data["reason"], figure=form.instance))
+    if saved:
+        return _to("population_list", collaboration, _("Innbyggertallet for %(m)s %(year)s er registrert.") % {
+            "m": form.instance.municipality.name, "year": form.instance.year}, request,
+            f"kommune-{form.instance.municipality_id}")
+    return _figure_page(request, collaboration, form, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def population_edit(request: HttpRequest, slug: str, figure_id: int) -> HttpResponse:
+    """Correct a member's figure (a figure of any other municipality is 404)."""
+    collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
+    figure = selectors.figure_of(collaboration, figure_id)
+
+    def make(data, instance):
+        return PopulationFigureForm(data, instance=instance, initial={"history_id": latest_history_id(instance)})
+
+    form = make(request.POST or None, figure)
+    saved, conflict = _record_saved(form, figure, lambda: population_figure_save(
+        acting_user=request.user, reason=form.cleaned_data["reason"], figure=form.instance))
+    if saved:
+        return _to("population_list", collaboration, _("Endringene er lagret."), request,
+                   f"kommune-{figure.municipality_id}")
+    if conflict:
+        form = _after_conflict(request, make, selectors.fresh_figure(figure))
+    return _figure_page(request, collaboration, form, figure, conflict)
