@@ -29,6 +29,13 @@ def year_field(label):
                               widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
 
 
+def strategy_number_field(label, **kwargs):
+    """A strategy's number in its plan, 1–99."""
+    messages = {"invalid": _("Skriv et helt tall."), "min_value": _("Nummeret må være 1 eller høyere."),
+                "max_value": _("Nummeret må være 99 eller lavere."), **kwargs.pop("error_messages", {})}
+    return forms.IntegerField(label=label, min_value=1, max_value=99, error_messages=messages, **kwargs)
+
+
 class HistoryIdField(forms.IntegerField):
     """The newest history row when the form was opened: detects a save by someone else."""
 
@@ -36,7 +43,25 @@ class HistoryIdField(forms.IntegerField):
         super().__init__(required=False, widget=forms.HiddenInput, error_messages={"invalid": STALE_FORM})
 
 
-class PlanForm(NoColonMixin, forms.ModelForm):
+class PeriodYearsMixin:
+    """A plan period's "til år" is not before its "fra år"."""
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_year"), data.get("end_year")
+        if start and end and end < start:
+            self.add_error("end_year", _("Planperioden kan ikke slutte før den begynner."))
+        return data
+
+
+class ChangesMixin:
+    """The model fields the form edits, as the services take them."""
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class PlanForm(PeriodYearsMixin, ChangesMixin, NoColonMixin, forms.ModelForm):
     start_year = year_field(_("Fra år"))
     end_year = year_field(_("Til år"))
     reason = reason_field(_("Hvorfor registreres eller endres planen?"), _("Skriv kort hvorfor planen endres."))
@@ -56,18 +81,10 @@ class PlanForm(NoColonMixin, forms.ModelForm):
         self.fields["adopted_by"].empty_label = _("Velg organ")
         self.fields["adopted_on"].error_messages["invalid"] = _("Skriv datoen som dd.mm.åååå.")
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start_year"), data.get("end_year")
-        if start and end and end < start:
-            self.add_error("end_year", _("Planperioden kan ikke slutte før den begynner."))
-        return data
 
     def _post_clean(self):
         """The services validate the plan (and the combination of title and year); skip the model's own checks."""
 
-    def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class PlanCloseForm(NoColonMixin, forms.Form):
@@ -82,12 +99,8 @@ def responsible_label(person) -> str:
     return f"{person.name} ({person.municipality})" if person.municipality_id else person.name
 
 
-class StrategyForm(NoColonMixin, forms.ModelForm):
-    number = forms.IntegerField(label=_("Nummer"), min_value=1, max_value=99,
-                                error_messages={"required": _("Skriv strategiens nummer."),
-                                                "invalid": _("Skriv et helt tall."),
-                                                "min_value": _("Nummeret må være 1 eller høyere."),
-                                                "max_value": _("Nummeret må være 99 eller lavere.")})
+class StrategyForm(ChangesMixin, NoColonMixin, forms.ModelForm):
+    number = strategy_number_field(_("Nummer"), error_messages={"required": _("Skriv strategiens nummer.")})
     challenge = long_text(_("Utfordring"), rows=3)
     goal = long_text(_("Mål"), rows=3)
     expected_result = long_text(_("Forventet resultat"), rows=3)
@@ -113,15 +126,13 @@ class StrategyForm(NoColonMixin, forms.ModelForm):
     def _post_clean(self):
         """The services check the number and the responsible person; skip the model's own checks."""
 
-    def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 MEASURE_CHOICES = [(CARRY, _("Videreføres")), (Phase.COMPLETED, _("Avsluttes (fullført)")),
                    (Phase.STOPPED, _("Stanses"))]
 
 
-class PlanRevisionForm(NoColonMixin, forms.Form):
+class PlanRevisionForm(PeriodYearsMixin, NoColonMixin, forms.Form):
     """The new plan's own fields, then for each strategy of the old plan its
     new number (`strategy_<id>`, empty: left behind) and for each open measure
     whether it carries over or is closed (`measure_<id>`, with its version in
@@ -149,13 +160,9 @@ class PlanRevisionForm(NoColonMixin, forms.Form):
                                  "end_year": plan.end_year + 1 + length})
         for row in outline:
             s = row.strategy
-            self.fields[f"strategy_{s.pk}"] = forms.IntegerField(
-                label=_("Nytt nummer for strategi %(n)s") % {"n": s.number}, required=False, min_value=1,
-                max_value=99, initial=s.number,
-                help_text=_("Tomt: strategien tas ikke med i den nye planen."),
-                error_messages={"invalid": _("Skriv et helt tall."),
-                                "min_value": _("Nummeret må være 1 eller høyere."),
-                                "max_value": _("Nummeret må være 99 eller lavere.")})
+            self.fields[f"strategy_{s.pk}"] = strategy_number_field(
+                _("Nytt nummer for strategi %(n)s") % {"n": s.number}, required=False, initial=s.number,
+                help_text=_("Tomt: strategien tas ikke med i den nye planen."))
             for m in row.measures:
                 self.fields[f"measure_{m.pk}"] = forms.ChoiceField(
                     label=m.title, choices=MEASURE_CHOICES, initial=CARRY, widget=forms.RadioSelect,
@@ -169,12 +176,6 @@ class PlanRevisionForm(NoColonMixin, forms.Form):
         return [(row.strategy, self[f"strategy_{row.strategy.pk}"], [self[f"measure_{m.pk}"] for m in row.measures])
                 for row in self.outline]
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start_year"), data.get("end_year")
-        if start and end and end < start:
-            self.add_error("end_year", _("Planperioden kan ikke slutte før den begynner."))
-        return data
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
