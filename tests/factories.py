@@ -173,3 +173,11 @@ def make_partner_user(world: World, name: str = "UNN HF", *, measures=None, user
     role_grant(acting_user=None, reason="Testdata", user=user, role=Role.PARTNER, partner=partner,
                collaboration=world.collaboration)
     return partner, user
+
+
+# For the records' permission-matrix rows: the collaboration's first body (the matrix world's KDU), the
+# network coordinator's Person row, and the population figures of a member and of the outsider (w.NAME).
+World.first_body = property(lambda self: self.collaboration.bodies.order_by("pk").first())
+World.coordinator_person = property(lambda self: self.network.coordinator)
+World.kafjord_figure = property(lambda self: self.kafjord.population_figures.order_by("-year").first())
+World.outsider_figure = property(lambda self: self.outsider.population_figures.order_by("-year").first())

@@ -1,5 +1,7 @@
 """Forms of the registry pages: taking in a member (with each original
-member's consent), a member's exit, a network, and a merger."""
+member's consent), a member's exit, a network, a merger, and the
+collaboration's own records (its description, bodies and their members,
+people, outside partners, population figures)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,18 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..common.forms import LENGTH_MESSAGES, DateInput, NoColonMixin, long_text
-from .models import County, Municipality, Network, Visibility
+from .models import (
+    Body,
+    BodyMember,
+    Collaboration,
+    County,
+    Municipality,
+    Network,
+    OutsidePartner,
+    Person,
+    PopulationFigure,
+    Visibility,
+)
 
 
 def reason_field(label):
@@ -191,3 +204,242 @@ class MergerForm(NoColonMixin, forms.Form):
             return None
         return Municipality(number=self.cleaned_data["new_number"], name=self.cleaned_data["new_name"],
                             county=self.cleaned_data["new_county"])
+
+
+# ---------------------------------------------------------------- the collaboration's own records
+
+STALE_FORM = _("Skjemaet er utdatert. Last siden på nytt og prøv igjen.")
+DATE_INVALID = _("Skriv datoen som dd.mm.åååå.")
+
+
+class HistoryIdField(forms.IntegerField):
+    """The newest history row when the form was opened (common.concurrency): detects a save by someone else."""
+
+    def __init__(self):
+        super().__init__(required=False, widget=forms.HiddenInput, error_messages={"invalid": STALE_FORM})
+
+
+class RecordForm(NoColonMixin, forms.ModelForm):
+    """A record saved as typed through its named service (registry.services):
+    a reason, and the newest history row for concurrent edits. The model's own
+    checks run in the service (full_clean), so a refusal there is shown too."""
+
+    history_id = HistoryIdField()
+
+    def save(self, commit=True):  # pragma: no cover - saving goes through registry.services
+        raise NotImplementedError("Save through the registry services")
+
+
+class CollaborationForm(RecordForm):
+    """The collaboration's own description; `parent` (nesting) only for the installation's administrator."""
+
+    description = long_text(_("Beskrivelse"), rows=5)
+    reason = reason_field(_("Hvorfor endres samarbeidet?"))
+
+    class Meta:
+        model = Collaboration
+        fields = ["name", "short_name", "description", "established_on", "source", "parent"]
+        widgets = {"established_on": DateInput()}
+        error_messages = {"name": {"required": _("Skriv samarbeidets navn."),
+                                   "unique": _("Et annet samarbeid har allerede dette navnet."), **LENGTH_MESSAGES},
+                          "short_name": LENGTH_MESSAGES, "source": LENGTH_MESSAGES,
+                          "established_on": {"invalid": DATE_INVALID}}
+        help_texts = {"short_name": _("For eksempel «NT». Brukes der det er trangt."),
+                      "source": _("For eksempel samarbeidsavtalen eller vedtaket den bygger på.")}
+
+    def __init__(self, *args, parents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if parents is None:
+            del self.fields["parent"]
+        else:
+            self.fields["parent"].queryset = parents
+            self.fields["parent"].empty_label = _("Ikke del av et annet samarbeid")
+            self.fields["parent"].help_text = _("Samarbeidet ligger inni dette, for eksempel et fylkesdekkende.")
+
+
+class BodyForm(RecordForm):
+    mandate = long_text(_("Mandat"), rows=4)
+    reason = reason_field(_("Hvorfor registreres eller endres organet?"))
+
+    class Meta:
+        model = Body
+        fields = ["name", "kind", "municipality", "mandate", "receives_annual_report"]
+        error_messages = {"name": {"required": _("Skriv navnet på organet."), **LENGTH_MESSAGES},
+                          "kind": {"required": _("Velg hva slags organ det er.")}}
+        help_texts = {"receives_annual_report": _("Kryss av for organer som skal ha årsrapporten, for eksempel "
+                                                  "regionrådet.")}
+
+    def __init__(self, *args, collaboration, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.collaboration = collaboration
+        self.fields["municipality"].queryset = municipalities
+        self.fields["municipality"].empty_label = _("Ingen (organ for hele samarbeidet)")
+        self.fields["kind"].choices = [("", _("Velg type")), *Body.Kind.choices]
+
+    def clean(self):
+        data = super().clean()
+        name, kind = data.get("name"), data.get("kind")
+        if name and Body.objects.filter(collaboration=self.collaboration, name__iexact=name) \
+                .exclude(pk=self.instance.pk).exists():
+            self.add_error("name", _("Samarbeidet har allerede et organ med dette navnet."))
+        if kind in (Body.Kind.MUNICIPAL_COUNCIL, Body.Kind.EXECUTIVE_COMMITTEE) and not data.get("municipality"):
+            self.add_error("municipality", _("Et kommunestyre eller formannskap må høre til en kommune."))
+        return data
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        place = obj.municipality.name if obj.municipality_id else obj.organisation
+        return f"{obj.name} ({place})" if place else obj.name
+
+
+class BodyMemberForm(RecordForm):
+    person = PersonChoice(label=_("Person"), queryset=Person.objects.none(), empty_label=_("Velg person"),
+                          error_messages={"required": _("Velg personen.")})
+    reason = reason_field(_("Hvorfor registreres eller endres medlemmet?"))
+
+    class Meta:
+        model = BodyMember
+        fields = ["person", "role", "starts_on", "ends_on"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+        error_messages = {"role": LENGTH_MESSAGES, "starts_on": {"invalid": DATE_INVALID},
+                          "ends_on": {"invalid": DATE_INVALID}}
+        help_texts = {"ends_on": _("Siste dag i organet. Tomt mens personen fortsatt er medlem.")}
+
+    def __init__(self, *args, body, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.body = body
+        self.fields["person"].queryset = people
+        self.fields["person"].help_text = _("Finnes ikke personen? Registrer den under «Personer» først.")
+
+    def clean(self):
+        data = super().clean()
+        person, role = data.get("person"), data.get("role", "")
+        if person is not None and BodyMember.objects.filter(body=self.body, person=person, role=role) \
+                .exclude(pk=self.instance.pk).exists():
+            self.add_error("person", _("Personen er allerede registrert i organet med denne rollen."))
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("«Til» kan ikke være før «fra»."))
+        return data
+
+
+class BodyMemberEndForm(NoColonMixin, forms.Form):
+    ends_on = forms.DateField(label=_("Siste dag i organet"), widget=DateInput(),
+                              error_messages={"required": _("Skriv siste dag personen er medlem."),
+                                              "invalid": DATE_INVALID})
+    reason = reason_field(_("Hvorfor går personen ut av organet?"))
+    history_id = HistoryIdField()
+
+    def __init__(self, *args, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+        self.fields["ends_on"].initial = timezone.localdate()
+
+    def clean_ends_on(self):
+        ends_on = self.cleaned_data["ends_on"]
+        if self.member.starts_on and ends_on < self.member.starts_on:
+            raise forms.ValidationError(_("Siste dag kan ikke være før personen ble medlem."))
+        return ends_on
+
+
+class PersonForm(RecordForm):
+    reason = reason_field(_("Hvorfor registreres eller endres personen?"))
+
+    class Meta:
+        model = Person
+        fields = ["name", "title", "municipality", "organisation", "email"]
+        error_messages = {"name": {"required": _("Skriv personens navn."), **LENGTH_MESSAGES},
+                          "title": LENGTH_MESSAGES, "organisation": LENGTH_MESSAGES,
+                          "email": {"invalid": _("Skriv en gyldig e-postadresse, for eksempel navn@kommune.no."),
+                                    **LENGTH_MESSAGES}}
+        help_texts = {"title": _("For eksempel «kommunedirektør»."),
+                      "email": _("Personopplysning: vises bare for sekretariatet.")}
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
+        self.fields["municipality"].empty_label = _("Ingen kommune")
+        self.fields["municipality"].help_text = _("Medlemskommunen personen arbeider i.")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("municipality") and not data.get("organisation") and "organisation" not in self.errors:
+            self.add_error("organisation", _("Velg kommunen eller skriv organisasjonen personen hører til."))
+        return data
+
+
+class OutsidePartnerForm(RecordForm):
+    """An outside partner. Names are unique in the whole installation: a
+    partner registered by another collaboration is chosen, not made again."""
+
+    reason = reason_field(_("Hvorfor registreres eller endres partneren?"))
+
+    class Meta:
+        model = OutsidePartner
+        fields = ["name", "kind", "municipality"]
+        error_messages = {"name": {"required": _("Skriv partnerens navn."), **LENGTH_MESSAGES}}
+        help_texts = {"name": _("For eksempel «UNN HF» eller «Statsforvalteren i Troms og Finnmark».")}
+
+    def __init__(self, *args, municipalities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = municipalities
+        self.fields["municipality"].empty_label = _("Ingen kommune")
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        existing = OutsidePartner.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
+        if existing is not None:
+            raise forms.ValidationError(
+                _("«%(name)s» finnes allerede som ekstern partner. Velg den i tiltaket eller nettverket i stedet "
+                  "for å registrere den på nytt."), params={"name": existing.name}, code="unique")
+        return name
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == OutsidePartner.Kind.MUNICIPALITY and not data.get("municipality"):
+            self.add_error("municipality", _("Velg kommunen når partneren er en kommune utenfor samarbeidet."))
+        return data
+
+
+class PopulationFigureForm(RecordForm):
+    """Inhabitants at 1 January of a year, one figure per municipality and year."""
+
+    year = forms.IntegerField(label=_("År (per 1. januar)"), min_value=1838, max_value=2200,
+                              widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                              error_messages={"required": _("Skriv årstallet."),
+                                              "invalid": _("Skriv årstallet med fire sifre, for eksempel 2025."),
+                                              "min_value": _("Året må være et gyldig årstall."),
+                                              "max_value": _("Året må være et gyldig årstall.")})
+    population = forms.IntegerField(label=_("Innbyggertall"), min_value=0,
+                                    widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                                    error_messages={"required": _("Skriv innbyggertallet."),
+                                                    "invalid": _("Skriv innbyggertallet som et helt tall."),
+                                                    "min_value": _("Innbyggertallet kan ikke være negativt.")})
+    reason = reason_field(_("Hvorfor registreres eller rettes tallet?"))
+
+    class Meta:
+        model = PopulationFigure
+        fields = ["municipality", "year", "population", "source", "is_approximate", "note"]
+        error_messages = {"municipality": {"required": _("Velg kommunen.")},
+                          "source": {"required": _("Skriv hvor tallet kommer fra, for eksempel «SSB tabell 07459»."),
+                                     **LENGTH_MESSAGES},
+                          "note": LENGTH_MESSAGES}
+
+    def __init__(self, *args, municipalities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if municipalities is None:
+            del self.fields["municipality"]  # a correction keeps its municipality
+        else:
+            self.fields["municipality"].queryset = municipalities
+            self.fields["municipality"].empty_label = _("Velg kommune")
+
+    def clean(self):
+        data = super().clean()
+        municipality = data.get("municipality") if "municipality" in self.fields else self.instance.municipality
+        year = data.get("year")
+        if municipality is not None and year and PopulationFigure.objects.filter(
+                municipality=municipality, year=year).exclude(pk=self.instance.pk).exists():
+            self.add_error("year", _("%(m)s har allerede et innbyggertall for %(year)s. Rett det tallet i stedet.")
+                           % {"m": municipality.name, "year": year})
+        return data

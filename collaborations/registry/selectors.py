@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,18 @@ from django.utils.translation import gettext as _
 from ..access import policy
 from ..common.dates import active_on_q
 from ..economy.models import HostAgreement
-from .models import Body, Collaboration, County, Membership, Municipality, Network, OutsidePartner, Person
+from .models import (
+    Body,
+    BodyMember,
+    Collaboration,
+    County,
+    Membership,
+    Municipality,
+    Network,
+    OutsidePartner,
+    Person,
+    PopulationFigure,
+)
 
 
 def collaborations() -> QuerySet[Collaboration]:
@@ -252,3 +263,174 @@ def descendants(collaboration: Collaboration) -> list[Collaboration]:
         found.update((c.pk, c) for c in rows)
         level = [c.pk for c in rows]
     return list(found.values())
+
+
+# ---------------------------------------------------------------- the collaboration's own records
+
+def collaboration_fresh(collaboration: Collaboration) -> Collaboration:
+    """A new copy of the collaboration from the database (a form may change it)."""
+    return Collaboration.objects.select_related("parent").get(pk=collaboration.pk)
+
+
+def parent_choices(collaboration: Collaboration) -> QuerySet[Collaboration]:
+    """Collaborations this one may be nested in: not itself, nor one inside it."""
+    inside = [c.pk for c in descendants(collaboration)]
+    return Collaboration.objects.exclude(pk__in=[collaboration.pk, *inside]).order_by("name")
+
+
+def bodies_with_members(collaboration: Collaboration) -> QuerySet[Body]:
+    """The collaboration's bodies with their members (past and present), by kind and name."""
+    members = BodyMember.objects.select_related("person__municipality").order_by(
+        "ends_on", "role", "person__name")
+    return bodies(collaboration).prefetch_related(Prefetch("members", queryset=members))
+
+
+def body_of(collaboration: Collaboration, body_id: int) -> Body:
+    body = bodies(collaboration).filter(pk=body_id).first()
+    if body is None:
+        raise Http404(_("Fant ikke organet."))
+    return body
+
+
+def body_member_of(body: Body, member_id: int) -> BodyMember:
+    member = body.members.select_related("person", "body__collaboration").filter(pk=member_id).first()
+    if member is None:
+        raise Http404(_("Fant ikke medlemmet."))
+    return member
+
+
+def member_municipality_choices(collaboration: Collaboration, keep_id: int | None = None) -> QuerySet[Municipality]:
+    """The collaboration's members (past and present), and `keep_id` (the value a row already has)."""
+    ids = collaboration.memberships.values("municipality_id")
+    return Municipality.objects.filter(Q(pk__in=ids) | Q(pk=keep_id)).order_by("name")
+
+
+def collaboration_people(collaboration: Collaboration) -> QuerySet[Person]:
+    """The people of a collaboration: those of its member municipalities (past
+    and present), of its bodies, its networks' coordinators, the responsible
+    people of its measures and strategies, and anyone its secretariat registered."""
+    from ..access.models import Role, RoleAssignment
+    from ..portfolio.models import Measure, Strategy
+
+    secretariat = RoleAssignment.objects.filter(role=Role.SECRETARIAT, collaboration=collaboration) \
+        .values("user_id")
+    registered = Person.history.filter(history_type="+", history_user__in=secretariat).values("id")
+    connected = (Q(municipality__in=collaboration.memberships.values("municipality_id"))
+                 | Q(pk__in=BodyMember.objects.filter(body__collaboration=collaboration).values("person_id"))
+                 | Q(pk__in=collaboration.networks.values("coordinator_id"))
+                 | Q(pk__in=Measure.objects.filter(collaboration=collaboration).values("responsible_id"))
+                 | Q(pk__in=Strategy.objects.filter(plan__collaboration=collaboration).values("responsible_id"))
+                 | Q(pk__in=registered))
+    return Person.objects.filter(connected).select_related("municipality", "user").order_by("name", "pk")
+
+
+def person_of(collaboration: Collaboration, person_id: int) -> Person:
+    """A person of the collaboration (see collaboration_people), or 404."""
+    person = collaboration_people(collaboration).filter(pk=person_id).first()
+    if person is None:
+        raise Http404(_("Fant ikke personen."))
+    return person
+
+
+def fresh_person(person: Person) -> Person:
+    return Person.objects.select_related("municipality", "user").get(pk=person.pk)
+
+
+def collaboration_partners(user, collaboration: Collaboration) -> list[OutsidePartner]:
+    """The outside partners taking part in the collaboration's measures or
+    networks, each with `.measure_list` and `.network_list`: those `user` may see."""
+    from ..portfolio.models import Measure
+
+    measures = list(policy.visible_measures(user, Measure.objects.filter(collaboration=collaboration))
+                    .prefetch_related("partners").order_by("title"))
+    networks_ = list(policy.visible(user, collaboration.networks.all()).prefetch_related("outside_members")
+                     .order_by("name"))
+    found: dict[int, OutsidePartner] = {}
+    for kind, rows, related in (("measure_list", measures, "partners"), ("network_list", networks_,
+                                                                         "outside_members")):
+        for row in rows:
+            for partner in getattr(row, related).all():
+                partner = found.setdefault(partner.pk, partner)
+                for name in ("measure_list", "network_list"):
+                    if not hasattr(partner, name):
+                        setattr(partner, name, [])
+                getattr(partner, kind).append(row)
+    return sorted(found.values(), key=lambda p: p.name.lower())
+
+
+def unused_partners() -> QuerySet[OutsidePartner]:
+    """Outside partners that take part in no measure and no network yet."""
+    return OutsidePartner.objects.filter(measures__isnull=True, networks__isnull=True).distinct().order_by("name")
+
+
+def partner_for_manager(collaboration: Collaboration, partner_id: int, *, installation_wide: bool) -> OutsidePartner:
+    """A partner the collaboration's secretariat may edit: one taking part in
+    its measures or networks, or one in use nowhere yet (any partner when
+    `installation_wide`); else 404."""
+    partner = OutsidePartner.objects.select_related("municipality").filter(pk=partner_id).first()
+    if partner is None:
+        raise Http404(_("Fant ikke partneren."))
+    if installation_wide:
+        return partner
+    used_here = partner.measures.filter(collaboration=collaboration).exists() \
+        or partner.networks.filter(collaboration=collaboration).exists()
+    used_elsewhere = partner.measures.exists() or partner.networks.exists()
+    if used_here or not used_elsewhere:
+        return partner
+    raise Http404(_("Fant ikke partneren."))
+
+
+def fresh_partner(partner: OutsidePartner) -> OutsidePartner:
+    return OutsidePartner.objects.select_related("municipality").get(pk=partner.pk)
+
+
+def all_municipalities() -> QuerySet[Municipality]:
+    return Municipality.objects.order_by("name")
+
+
+@dataclass
+class MunicipalityFigures:
+    municipality: Municipality
+    figures: list[PopulationFigure]
+
+
+def population_figures(collaboration: Collaboration) -> list[MunicipalityFigures]:
+    """Each member municipality (past and present) with its population figures, newest year first."""
+    municipalities = member_municipality_choices(collaboration).prefetch_related(
+        Prefetch("population_figures", queryset=PopulationFigure.objects.order_by("-year")))
+    return [MunicipalityFigures(m, list(m.population_figures.all())) for m in municipalities]
+
+
+def figure_of(collaboration: Collaboration, figure_id: int) -> PopulationFigure:
+    """A population figure of one of the collaboration's members, or 404."""
+    figure = PopulationFigure.objects.select_related("municipality").filter(
+        pk=figure_id, municipality__in=collaboration.memberships.values("municipality_id")).first()
+    if figure is None:
+        raise Http404(_("Fant ikke innbyggertallet."))
+    return figure
+
+
+def fresh_figure(figure: PopulationFigure) -> PopulationFigure:
+    return PopulationFigure.objects.select_related("municipality").get(pk=figure.pk)
+
+
+# Blank records for the create forms (views build no model instances themselves).
+
+def new_body(collaboration: Collaboration) -> Body:
+    return Body(collaboration=collaboration)
+
+
+def new_body_member(body: Body) -> BodyMember:
+    return BodyMember(body=body)
+
+
+def new_person() -> Person:
+    return Person()
+
+
+def new_partner() -> OutsidePartner:
+    return OutsidePartner()
+
+
+def new_figure() -> PopulationFigure:
+    return PopulationFigure()
