@@ -316,9 +316,10 @@ def _after_conflict(request: HttpRequest, make_form, fresh):
     return form
 
 
-def _to(name: str, collaboration, message: str, request: HttpRequest, anchor: str = "melding") -> HttpResponse:
+def _to(name: str, collaboration, message: str, request: HttpRequest) -> HttpResponse:
+    """Back to a list with the message, which the page scrolls to."""
     messages.success(request, message)
-    return redirect(reverse(name, args=[collaboration.slug]) + f"#{anchor}")
+    return redirect(reverse(name, args=[collaboration.slug]) + "#melding")
 
 
 def _form_page(request: HttpRequest, collaboration, form, **context) -> HttpResponse:
@@ -386,8 +387,7 @@ def body_create(request: HttpRequest, slug: str) -> HttpResponse:
     saved, _conflict = _record_saved(form, body, lambda: body_save(
         acting_user=request.user, reason=form.cleaned_data["reason"], body=form.instance))
     if saved:
-        return _to("body_list", collaboration, _("Organet «%(name)s» er registrert.") % {"name": form.instance.name},
-                   request, f"organ-{form.instance.pk}")
+        return _to("body_list", collaboration, _("Organet «%(name)s» er registrert.") % {"name": form.instance.name}, request)
     return _body_page(request, collaboration, form, None)
 
 
@@ -400,7 +400,7 @@ def body_edit(request: HttpRequest, slug: str, body_id: int) -> HttpResponse:
     saved, conflict = _record_saved(form, body, lambda: body_save(
         acting_user=request.user, reason=form.cleaned_data["reason"], body=form.instance))
     if saved:
-        return _to("body_list", collaboration, _("Endringene i organet er lagret."), request, f"organ-{body.pk}")
+        return _to("body_list", collaboration, _("Endringene i organet er lagret."), request)
     if conflict:
         form = _after_conflict(request, lambda data, fresh: _body_form(collaboration, data, fresh),
                                selectors.body_of(collaboration, body_id))
@@ -432,7 +432,7 @@ def body_member_add(request: HttpRequest, slug: str, body_id: int) -> HttpRespon
         acting_user=request.user, reason=form.cleaned_data["reason"], member=form.instance))
     if saved:
         return _to("body_list", collaboration, _("%(person)s er lagt til i %(body)s.") % {
-            "person": form.instance.person.name, "body": body.name}, request, f"organ-{body.pk}")
+            "person": form.instance.person.name, "body": body.name}, request)
     return _member_page(request, collaboration, form, body, None)
 
 
@@ -446,7 +446,7 @@ def body_member_edit(request: HttpRequest, slug: str, body_id: int, member_id: i
     saved, conflict = _record_saved(form, member, lambda: body_member_save(
         acting_user=request.user, reason=form.cleaned_data["reason"], member=form.instance))
     if saved:
-        return _to("body_list", collaboration, _("Endringene er lagret."), request, f"organ-{body.pk}")
+        return _to("body_list", collaboration, _("Endringene er lagret."), request)
     if conflict:
         form = _after_conflict(request, lambda data, fresh: _member_form(collaboration, body, data, fresh),
                                selectors.body_member_of(body, member_id))
@@ -473,8 +473,7 @@ def body_member_end(request: HttpRequest, slug: str, body_id: int, member_id: in
     saved, conflict = _record_saved(form, member, end)
     if saved:
         return _to("body_list", collaboration, _("%(person)s er ute av %(body)s fra %(date)s.") % {
-            "person": member.person.name, "body": body.name, "date": norwegian_date(member.ends_on)},
-            request, f"organ-{body.pk}")
+            "person": member.person.name, "body": body.name, "date": norwegian_date(member.ends_on)}, request)
     if conflict:
         form = _after_conflict(request, make, selectors.body_member_of(body, member_id))
     return _form_page(request, collaboration, form, conflict=conflict, thing=_("medlemmet"),
@@ -518,8 +517,7 @@ def person_create(request: HttpRequest, slug: str) -> HttpResponse:
     saved, _conflict = _record_saved(form, person, lambda: person_save(
         acting_user=request.user, reason=form.cleaned_data["reason"], person=form.instance))
     if saved:
-        return _to("person_list", collaboration, _("%(name)s er registrert.") % {"name": form.instance.name},
-                   request, f"person-{form.instance.pk}")
+        return _to("person_list", collaboration, _("%(name)s er registrert.") % {"name": form.instance.name}, request)
     return _person_page(request, collaboration, form, None)
 
 
@@ -533,7 +531,7 @@ def person_edit(request: HttpRequest, slug: str, person_id: int) -> HttpResponse
     saved, conflict = _record_saved(form, person, lambda: person_save(
         acting_user=request.user, reason=form.cleaned_data["reason"], person=form.instance))
     if saved:
-        return _to("person_list", collaboration, _("Endringene er lagret."), request, f"person-{person.pk}")
+        return _to("person_list", collaboration, _("Endringene er lagret."), request)
     if conflict:
         form = _after_conflict(request, lambda data, fresh: _person_form(collaboration, data, fresh),
                                selectors.fresh_person(person))
@@ -578,8 +576,7 @@ def partner_create(request: HttpRequest, slug: str) -> HttpResponse:
     saved, _conflict = _record_saved(form, partner, lambda: outside_partner_save(
         acting_user=request.user, reason=form.cleaned_data["reason"], partner=form.instance))
     if saved:
-        return _to("partner_list", collaboration, _("«%(name)s» er registrert.") % {"name": form.instance.name},
-                   request, f"partner-{form.instance.pk}")
+        return _to("partner_list", collaboration, _("«%(name)s» er registrert.") % {"name": form.instance.name}, request)
     return _partner_page(request, collaboration, form, None)
 
 
@@ -595,7 +592,7 @@ def partner_edit(request: HttpRequest, slug: str, partner_id: int) -> HttpRespon
     saved, conflict = _record_saved(form, partner, lambda: outside_partner_save(
         acting_user=request.user, reason=form.cleaned_data["reason"], partner=form.instance))
     if saved:
-        return _to("partner_list", collaboration, _("Endringene er lagret."), request, f"partner-{partner.pk}")
+        return _to("partner_list", collaboration, _("Endringene er lagret."), request)
     if conflict:
         form = _after_conflict(request, _partner_form, selectors.fresh_partner(partner))
     return _partner_page(request, collaboration, form, partner, conflict)
@@ -633,8 +630,7 @@ def population_create(request: HttpRequest, slug: str) -> HttpResponse:
         acting_user=request.user, reason=form.cleaned_data["reason"], figure=form.instance))
     if saved:
         return _to("population_list", collaboration, _("Innbyggertallet for %(m)s %(year)s er registrert.") % {
-            "m": form.instance.municipality.name, "year": form.instance.year}, request,
-            f"kommune-{form.instance.municipality_id}")
+            "m": form.instance.municipality.name, "year": form.instance.year}, request)
     return _figure_page(request, collaboration, form, None)
 
 
@@ -652,8 +648,7 @@ def population_edit(request: HttpRequest, slug: str, figure_id: int) -> HttpResp
     saved, conflict = _record_saved(form, figure, lambda: population_figure_save(
         acting_user=request.user, reason=form.cleaned_data["reason"], figure=form.instance))
     if saved:
-        return _to("population_list", collaboration, _("Endringene er lagret."), request,
-                   f"kommune-{figure.municipality_id}")
+        return _to("population_list", collaboration, _("Endringene er lagret."), request)
     if conflict:
         form = _after_conflict(request, make, selectors.fresh_figure(figure))
     return _figure_page(request, collaboration, form, figure, conflict)

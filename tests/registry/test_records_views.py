@@ -212,7 +212,7 @@ def test_the_secretariat_adds_a_member_and_ends_it_without_deleting(world, kdu):
     assert response.status_code == 302
     member = BodyMember.objects.get(body=body, person=lars)
     assert member.history.latest().history_user == world.secretariat
-    assert AuditEvent.objects.filter(kind=K.BODY_SAVED, object_id=member.pk,
+    assert AuditEvent.objects.filter(kind=K.BODY_SAVED, object_id=member.pk, object_repr=str(member),
                                      collaboration=world.collaboration).exists()
     end_url = url("body_member_end", world, body.pk, member.pk)
     assert "Siste dag i organet" in body_text(client.get(end_url))
@@ -225,7 +225,7 @@ def test_the_secretariat_adds_a_member_and_ends_it_without_deleting(world, kdu):
     member.refresh_from_db()
     assert member.ends_on == dt.date(2025, 6, 30)
     assert member.history.latest().history_change_reason == "Sluttet som kommunedirektør"
-    event = AuditEvent.objects.filter(object_id=member.pk, kind=K.BODY_SAVED).latest("pk")
+    event = AuditEvent.objects.filter(object_id=member.pk, kind=K.BODY_SAVED, object_repr=str(member)).latest("pk")
     assert event.new_value == {"Til": "30.06.2025"} and event.acting_user == world.secretariat
     assert "30.06.2025" in body_text(client.get(url("body_list", world)))
 
