@@ -20,11 +20,6 @@ if TYPE_CHECKING:
     from ..registry.models import Collaboration
 
 
-def latest_history_id(obj) -> int | None:
-    """The id of the newest history row of `obj`: what a form remembers to detect a later save."""
-    return obj.history.order_by("-history_date", "-history_id").values_list("history_id", flat=True).first()
-
-
 def plans_of(collaboration: Collaboration) -> list[PlanPeriod]:
     """Every plan of the collaboration, newest first, with its number of strategies and who adopted it."""
     return list(PlanPeriod.objects.filter(collaboration=collaboration)

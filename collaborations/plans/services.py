@@ -26,9 +26,9 @@ from django.utils.translation import gettext as _
 
 from ..access.audit import audit_record, require_reason, user_or_none
 from ..access.models import AuditEvent
+from ..common.concurrency import refuse_if_changed
 from ..common.dates import norwegian_date
-from ..common.errors import ConcurrentEditError, DomainError
-from ..common.history import field_changes, last_editor
+from ..common.errors import DomainError
 from ..portfolio.models import CLOSED_PHASES, PlanPeriod, Strategy
 from ..portfolio.services import measure_close, measure_update, plan_save, strategy_save
 from ..registry.models import Membership
@@ -37,18 +37,6 @@ from .selectors import open_measures
 CARRY = "carry"
 PLAN_FIELDS = ("title", "start_year", "end_year", "adopted_on", "adopted_by", "source")
 STRATEGY_FIELDS = ("number", "title", "challenge", "goal", "expected_result", "responsible")
-
-
-def _refuse_if_changed(obj, expected_history_id: int | None) -> None:
-    """Raise ConcurrentEditError if `obj` was saved after the history row the form was opened on."""
-    if expected_history_id is None:
-        return
-    records = list(obj.history.order_by("history_date", "history_id"))
-    if not records or records[-1].history_id == expected_history_id:
-        return
-    seen = next((r for r in records if r.history_id == expected_history_id), None)
-    changes = field_changes(seen, records[-1], model=type(obj)) if seen is not None else []
-    raise ConcurrentEditError(changes, last_editor(obj))
 
 
 def _apply(obj, changes: dict[str, Any], *, allowed: tuple[str, ...], service: str) -> None:
@@ -104,7 +92,7 @@ def plan_update(*, acting_user, reason: str, plan: PlanPeriod, expected_history_
     """Change a plan's own fields (PLAN_FIELDS); refused if someone saved it since the form was opened."""
     require_reason(reason, _("Skriv kort hvorfor planen endres."))
     current = PlanPeriod.objects.select_for_update().get(pk=plan.pk)
-    _refuse_if_changed(current, expected_history_id)
+    refuse_if_changed(current, expected_history_id)
     _apply(current, changes, allowed=PLAN_FIELDS, service="plan_update")
     _check_plan(current)
     return plan_save(acting_user=acting_user, reason=reason, plan=current)
@@ -155,7 +143,7 @@ def strategy_update(*, acting_user, reason: str, strategy: Strategy, expected_hi
     """Change a strategy's number, texts or responsible chief executive; the texts keep their history."""
     require_reason(reason, _("Skriv kort hvorfor strategien endres."))
     current = Strategy.objects.select_for_update().select_related("plan").get(pk=strategy.pk)
-    _refuse_if_changed(current, expected_history_id)
+    refuse_if_changed(current, expected_history_id)
     _apply(current, changes, allowed=STRATEGY_FIELDS, service="strategy_update")
     _check_strategy(current)
     return strategy_save(acting_user=acting_user, reason=reason, strategy=current)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from ..access import policy
 from ..access.policy import Action
+from ..common.concurrency import latest_history_id
 from ..common.dates import norwegian_date
 from ..common.errors import ConcurrentEditError, DomainError
 from ..common.forms import form_after_conflict
@@ -39,7 +40,7 @@ def _to_plan(request: HttpRequest, plan, message: str) -> HttpResponse:
 def _after_conflict(form_class, request: HttpRequest, fresh, collaboration):
     """The form again with what the user typed, opened on the newest history row of `fresh`."""
     return form_after_conflict(request.POST, lambda data: form_class(data, instance=fresh, collaboration=collaboration),
-                               history_id=selectors.latest_history_id(fresh) or "")
+                               history_id=latest_history_id(fresh) or "")
 
 
 def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
@@ -85,7 +86,7 @@ def plan_edit(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
     plan = _plan(collaboration, plan_id)
     form = PlanForm(request.POST or None, instance=plan, collaboration=collaboration,
-                    initial={"history_id": selectors.latest_history_id(plan)})
+                    initial={"history_id": latest_history_id(plan)})
     conflict = None
     if form.is_bound and form.is_valid():
         try:
@@ -145,7 +146,7 @@ def strategy_edit(request: HttpRequest, slug: str, strategy_id: int) -> HttpResp
     if strategy is None:
         raise Http404(_("Fant ikke strategien."))
     form = StrategyForm(request.POST or None, instance=strategy, collaboration=collaboration,
-                        initial={"history_id": selectors.latest_history_id(strategy)})
+                        initial={"history_id": latest_history_id(strategy)})
     conflict = None
     if form.is_bound and form.is_valid():
         try:

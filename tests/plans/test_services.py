@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from collaborations.access.models import AuditEvent
+from collaborations.common.concurrency import latest_history_id
 from collaborations.common.errors import ConcurrentEditError, DomainError
-from collaborations.plans.selectors import latest_history_id
 from collaborations.plans.services import (
     CARRY,
     plan_close,

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from collaborations.access.models import AuditEvent
-from collaborations.plans.selectors import latest_history_id
+from collaborations.common.concurrency import latest_history_id
 from collaborations.plans.services import strategy_update
 from collaborations.portfolio.models import Measure, PlanPeriod, Strategy
 from tests.plans.helpers import chief_executive, second_strategy

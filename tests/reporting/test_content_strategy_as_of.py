@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from collaborations.plans.selectors import latest_history_id
+from collaborations.common.concurrency import latest_history_id
 from collaborations.plans.services import CARRY, plan_revise, strategy_update
 from collaborations.portfolio.models import Measure, Strategy
 from reporting.content import build_content
