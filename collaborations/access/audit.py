@@ -114,12 +114,15 @@ class Records:
             raise TypeError(f"{self.noun}_save/{self.noun}_delete take {self.noun}=, acting_user= and reason=")
         return record[self.noun]
 
-    def save(self, *, acting_user, reason: str, **record) -> models.Model:
+    def save(self, *, acting_user, reason: str, made_in=None, **record) -> models.Model:
+        """`made_in`: the collaboration where the change was made, for a record that belongs to
+        no single collaboration (a person, an outside partner, a population
+        figure), so that it shows on that collaboration's audit trail."""
         obj = self._record(record)
         return audited_save(obj, acting_user=acting_user, reason=reason, kind=self.saved,
-                            collaboration=self.collaboration_of(obj))
+                            collaboration=self.collaboration_of(obj) or made_in)
 
-    def delete(self, *, acting_user, reason: str, **record) -> None:
+    def delete(self, *, acting_user, reason: str, made_in=None, **record) -> None:
         obj = self._record(record)
         audited_delete(obj, acting_user=acting_user, reason=reason, kind=self.deleted,
-                       collaboration=self.collaboration_of(obj))
+                       collaboration=self.collaboration_of(obj) or made_in)

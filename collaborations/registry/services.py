@@ -344,12 +344,14 @@ def _network_changes_since(current: Network) -> list[tuple[str, str, str]]:
 
 
 @transaction.atomic
-def person_save(*, acting_user, person: Person, reason: str) -> Person:
+def person_save(*, acting_user, person: Person, reason: str, made_in: Collaboration | None = None) -> Person:
     """Save a person. Linking a person to a login (or unlinking) gives (or
-    takes) the right to edit the measures the person answers for."""
+    takes) the right to edit the measures the person answers for.
+    `made_in`: the collaboration where the change was made (its audit trail shows it)."""
     previous_user_id = Person.objects.filter(pk=person.pk).values_list("user_id", flat=True).first() \
         if person.pk else None
-    saved = audited_save(person, acting_user=acting_user, reason=reason, kind=K.REGISTRY_SAVED)
+    saved = audited_save(person, acting_user=acting_user, reason=reason, kind=K.REGISTRY_SAVED,
+                         collaboration=made_in)
     if saved.user_id != previous_user_id:
         permissions_sync_person(saved)
     return saved

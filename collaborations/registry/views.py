@@ -515,7 +515,7 @@ def person_create(request: HttpRequest, slug: str) -> HttpResponse:
     person = selectors.new_person()
     form = _person_form(collaboration, request.POST or None, person)
     saved, _conflict = _record_saved(form, person, lambda: person_save(
-        acting_user=request.user, reason=form.cleaned_data["reason"], person=form.instance))
+        acting_user=request.user, reason=form.cleaned_data["reason"], person=form.instance, made_in=collaboration))
     if saved:
         return _to("person_list", collaboration, _("%(name)s er registrert.") % {"name": form.instance.name}, request)
     return _person_page(request, collaboration, form, None)
@@ -529,7 +529,7 @@ def person_edit(request: HttpRequest, slug: str, person_id: int) -> HttpResponse
     person = selectors.person_of(collaboration, person_id)
     form = _person_form(collaboration, request.POST or None, person)
     saved, conflict = _record_saved(form, person, lambda: person_save(
-        acting_user=request.user, reason=form.cleaned_data["reason"], person=form.instance))
+        acting_user=request.user, reason=form.cleaned_data["reason"], person=form.instance, made_in=collaboration))
     if saved:
         return _to("person_list", collaboration, _("Endringene er lagret."), request)
     if conflict:
@@ -574,7 +574,7 @@ def partner_create(request: HttpRequest, slug: str) -> HttpResponse:
     partner = selectors.new_partner()
     form = _partner_form(request.POST or None, partner)
     saved, _conflict = _record_saved(form, partner, lambda: outside_partner_save(
-        acting_user=request.user, reason=form.cleaned_data["reason"], partner=form.instance))
+        acting_user=request.user, reason=form.cleaned_data["reason"], partner=form.instance, made_in=collaboration))
     if saved:
         return _to("partner_list", collaboration, _("«%(name)s» er registrert.") % {"name": form.instance.name}, request)
     return _partner_page(request, collaboration, form, None)
@@ -590,7 +590,7 @@ def partner_edit(request: HttpRequest, slug: str, partner_id: int) -> HttpRespon
         request.user, Action.ADMINISTER, collaboration))
     form = _partner_form(request.POST or None, partner)
     saved, conflict = _record_saved(form, partner, lambda: outside_partner_save(
-        acting_user=request.user, reason=form.cleaned_data["reason"], partner=form.instance))
+        acting_user=request.user, reason=form.cleaned_data["reason"], partner=form.instance, made_in=collaboration))
     if saved:
         return _to("partner_list", collaboration, _("Endringene er lagret."), request)
     if conflict:
@@ -627,7 +627,7 @@ def population_create(request: HttpRequest, slug: str) -> HttpResponse:
                                 municipalities=selectors.member_municipality_choices(collaboration),
                                 initial={"year": timezone.localdate().year, "source": _("SSB tabell 07459")})
     saved, _conflict = _record_saved(form, figure, lambda: population_figure_save(
-        acting_user=request.user, reason=form.cleaned_data["reason"], figure=form.instance))
+        acting_user=request.user, reason=form.cleaned_data["reason"], figure=form.instance, made_in=collaboration))
     if saved:
         return _to("population_list", collaboration, _("Innbyggertallet for %(m)s %(year)s er registrert.") % {
             "m": form.instance.municipality.name, "year": form.instance.year}, request)
@@ -646,7 +646,7 @@ def population_edit(request: HttpRequest, slug: str, figure_id: int) -> HttpResp
 
     form = make(request.POST or None, figure)
     saved, conflict = _record_saved(form, figure, lambda: population_figure_save(
-        acting_user=request.user, reason=form.cleaned_data["reason"], figure=form.instance))
+        acting_user=request.user, reason=form.cleaned_data["reason"], figure=form.instance, made_in=collaboration))
     if saved:
         return _to("population_list", collaboration, _("Endringene er lagret."), request)
     if conflict:

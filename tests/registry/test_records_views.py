@@ -473,3 +473,16 @@ def test_the_workspace_links_to_the_records(world):
     for name in ("collaboration_edit", "body_list", "person_list", "partner_list", "population_list",
                  "member_list", "network_list", "merger"):
         assert url(name, world) in page
+
+
+def test_people_partners_and_figures_saved_here_are_on_this_collaborations_audit_trail(world):
+    """They belong to no single collaboration; the change is recorded where it was made."""
+    client = client_for(world.secretariat)
+    client.post(url("person_create", world), person_data(municipality=world.lyngen.pk))
+    client.post(url("partner_create", world), partner_data(name="Statsforvalteren i Troms"))
+    client.post(url("population_create", world), figure_data(world, population="2010"))
+    events = AuditEvent.objects.filter(kind=K.REGISTRY_SAVED, acting_user=world.secretariat)
+    assert events.count() == 3
+    assert set(events.values_list("collaboration", flat=True)) == {world.collaboration.pk}
+    trail = body_text(client.get(reverse("audit_trail", args=[world.collaboration.slug])))
+    assert "Kjell Kommunedirektør" in trail and "Statsforvalteren i Troms" in trail
