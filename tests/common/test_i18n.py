@@ -54,6 +54,8 @@ SAME_IN_ENGLISH = {
     "Start",
     "plan",
     "Plan",
+    "Partner",
+    "%(n)s person",
     "person",
     "Person",
     "for",
