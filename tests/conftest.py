@@ -24,6 +24,17 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _bokmal_after_each_test():
+    """A request in English (the language switcher) leaves English active in
+    the thread; the next test starts in bokmål again, whatever ran before it."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _tasks_in_process(request):
     """Tasks run in-process in every test but the `worker` ones, also when
     REDIS_URL is set (CI's second run): only tests/jobs/ talk to a real worker,

@@ -9,6 +9,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 TEXT_LIMIT = 4000
+STALE_FORM = _("Skjemaet er utdatert. Last siden på nytt og prøv igjen.")
 LENGTH_MESSAGES = {
     "max_length": _("Teksten er for lang: høyst %(limit_value)d tegn (nå %(show_value)d)."),
 }
@@ -71,3 +72,11 @@ def form_after_conflict(data: QueryDict, make_form: Callable[[QueryDict], forms.
     form = make_form(data)
     form.is_valid()
     return form
+
+
+class HistoryIdField(forms.IntegerField):
+    """The newest history row when the form was opened (common.concurrency):
+    detects a save by someone else on a row without a version column."""
+
+    def __init__(self):
+        super().__init__(required=False, widget=forms.HiddenInput, error_messages={"invalid": STALE_FORM})

@@ -7,7 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..common.forms import LENGTH_MESSAGES, TEXT_LIMIT, DateInput, NoColonMixin
+from ..common.concurrency import latest_history_id
+from ..common.forms import LENGTH_MESSAGES, STALE_FORM, TEXT_LIMIT, DateInput, HistoryIdField, NoColonMixin
 from ..registry.models import Municipality
 from ..registry.selectors import memberships_on
 from .models import CostKey, HostAgreement
@@ -39,7 +40,7 @@ class AgreementForm(NoColonMixin, forms.ModelForm):
 
     reason = reason_field(_("Hvorfor endres avtalen?"), _("Skriv kort hvorfor avtalen endres."))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, error_messages={
-        "invalid": _("Skjemaet er utdatert. Last siden på nytt og prøv igjen.")})
+        "invalid": STALE_FORM})
 
     class Meta:
         model = HostAgreement
@@ -128,6 +129,7 @@ class CostKeyForm(NoColonMixin, forms.ModelForm):
     """A cost key; saved through services.cost_key_save."""
 
     reason = reason_field(_("Hvorfor endres nøkkelen?"), _("Skriv kort hvorfor kostnadsnøkkelen endres."))
+    history_id = HistoryIdField()
 
     class Meta:
         model = CostKey
@@ -143,6 +145,8 @@ class CostKeyForm(NoColonMixin, forms.ModelForm):
             "Deles etter innbyggertall. De to andelene må til sammen bli 100 %.")
         if self.instance.pk is None:
             self.fields["reason"].label = _("Hvorfor opprettes nøkkelen?")
+        else:
+            self.fields["history_id"].initial = latest_history_id(self.instance)
 
     def clean(self):
         data = super().clean()

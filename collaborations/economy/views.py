@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from ..access import policy
 from ..access.policy import Action
+from ..common.concurrency import latest_history_id, save_unless_changed
 from ..common.errors import ConcurrentEditError
 from ..common.forms import add_service_error, form_after_conflict
 from . import selectors
@@ -213,13 +214,18 @@ def cost_key_form(request: HttpRequest, slug: str, key_id: int | None = None) ->
         key = selectors.cost_key_for(collaboration, key_id)
         if key is None:
             raise Http404(_("Fant ikke kostnadsnøkkelen."))
-    form = CostKeyForm(request.POST or None, instance=key)
+    form, conflict = CostKeyForm(request.POST or None, instance=key), None
     if form.is_bound and form.is_valid():
         try:
-            cost_key_save(acting_user=request.user, cost_key=form.instance, reason=form.cleaned_data["reason"])
+            save_unless_changed(key, form.cleaned_data["history_id"], lambda: cost_key_save(
+                acting_user=request.user, cost_key=form.instance, reason=form.cleaned_data["reason"]))
             messages.success(request, _("Kostnadsnøkkelen er lagret."))
             return redirect(reverse("cost_key_list", args=[collaboration.slug]) + "#melding")
+        except ConcurrentEditError as error:
+            fresh = selectors.cost_key_for(collaboration, key_id)
+            conflict, form = error, form_after_conflict(request.POST, lambda data: CostKeyForm(data, instance=fresh),
+                                                        history_id=latest_history_id(fresh))
         except ValidationError as error:
             add_service_error(form, error)
     return render(request, "collaborations/economy/cost_key_form.html", {
-        "collaboration": collaboration, "form": form, "key": key if key_id else None})
+        "collaboration": collaboration, "form": form, "key": key if key_id else None, "conflict": conflict})

@@ -7,12 +7,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..common.forms import LENGTH_MESSAGES, DateInput, NoColonMixin, long_text
+from ..common.forms import LENGTH_MESSAGES, STALE_FORM, DateInput, HistoryIdField, NoColonMixin, long_text
 from ..portfolio.models import Phase, PlanPeriod, Strategy
 from .selectors import bodies_of, chief_executive_choices
 from .services import CARRY
 
-STALE_FORM = _("Skjemaet er utdatert. Last siden på nytt og prøv igjen.")
 YEAR_MESSAGES = {"invalid": _("Skriv årstallet med fire sifre, for eksempel 2024."),
                  "min_value": _("Årstallet må være 2000 eller senere."),
                  "max_value": _("Årstallet må være 2100 eller tidligere.")}
@@ -35,12 +34,6 @@ def strategy_number_field(label, **kwargs):
                 "max_value": _("Nummeret må være 99 eller lavere."), **kwargs.pop("error_messages", {})}
     return forms.IntegerField(label=label, min_value=1, max_value=99, error_messages=messages, **kwargs)
 
-
-class HistoryIdField(forms.IntegerField):
-    """The newest history row when the form was opened: detects a save by someone else."""
-
-    def __init__(self):
-        super().__init__(required=False, widget=forms.HiddenInput, error_messages={"invalid": STALE_FORM})
 
 
 class PeriodYearsMixin:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..common.dates import norwegian_date
-from ..common.forms import LENGTH_MESSAGES, TEXT_LIMIT, CheckedFileField, DateInput, NoColonMixin, long_text
+from ..common.forms import LENGTH_MESSAGES, STALE_FORM, TEXT_LIMIT, CheckedFileField, DateInput, NoColonMixin, long_text
 from ..registry.models import Municipality, OutsidePartner, Person
 from ..registry.selectors import members_on
 from .models import LIGHT_REASON_REQUIRED, Measure, Phase, PlanPeriod, StatusUpdate, Strategy, TrafficLight, Visibility
@@ -36,7 +36,7 @@ class StatusUpdateForm(NoColonMixin, forms.Form):
                                             error_messages=LENGTH_MESSAGES)
     follow_up_due = forms.DateField(label=_("Oppfølging: innen"), required=False, widget=DateInput())
     version = forms.IntegerField(widget=forms.HiddenInput, error_messages={
-        "required": _("Skjemaet er utdatert. Last siden på nytt og prøv igjen.")})
+        "required": STALE_FORM})
 
     def __init__(self, *args, with_version: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,7 +91,7 @@ class MeasureForm(NoColonMixin, forms.ModelForm):
                              error_messages={**LENGTH_MESSAGES, "required": _("Skriv kort hvorfor tiltaket endres.")},
                              help_text=_("Vises i tidslinjen sammen med endringene."))
     version = forms.IntegerField(widget=forms.HiddenInput, error_messages={
-        "required": _("Skjemaet er utdatert. Last siden på nytt og prøv igjen.")})
+        "required": STALE_FORM})
 
     # The page shows the fields in these groups (legend, field names); a field not in the form is skipped.
     GROUPS = (
@@ -212,7 +212,7 @@ class MeasureCloseForm(NoColonMixin, forms.Form):
     light_reason = long_text(_("Begrunnelse for trafikklyset"),
                              _("Påkrevd når trafikklyset er «Risiko» eller «Ikke i rute»."), rows=2)
     version = forms.IntegerField(widget=forms.HiddenInput, error_messages={
-        "required": _("Skjemaet er utdatert. Last siden på nytt og prøv igjen.")})
+        "required": STALE_FORM})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

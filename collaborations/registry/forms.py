@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..common.forms import LENGTH_MESSAGES, DateInput, NoColonMixin, long_text
+from ..common.forms import LENGTH_MESSAGES, DateInput, HistoryIdField, NoColonMixin, long_text
 from .models import (
     Body,
     BodyMember,
@@ -208,15 +208,8 @@ class MergerForm(NoColonMixin, forms.Form):
 
 # ---------------------------------------------------------------- the collaboration's own records
 
-STALE_FORM = _("Skjemaet er utdatert. Last siden på nytt og prøv igjen.")
 DATE_INVALID = _("Skriv datoen som dd.mm.åååå.")
 
-
-class HistoryIdField(forms.IntegerField):
-    """The newest history row when the form was opened (common.concurrency): detects a save by someone else."""
-
-    def __init__(self):
-        super().__init__(required=False, widget=forms.HiddenInput, error_messages={"invalid": STALE_FORM})
 
 
 class RecordForm(NoColonMixin, forms.ModelForm):

@@ -98,3 +98,20 @@ def test_amounts_are_read_as_norwegians_type_them(world):
     assert form.is_valid(), form.errors
     assert form.cleaned_data["positions"] == Decimal("2.5")
     assert form.cleaned_data["annual_cost"] == Decimal("1500000")
+
+
+def test_a_stale_form_shows_what_changed_and_saves_nothing(world):
+    from collaborations.common.concurrency import latest_history_id
+    from collaborations.economy.services import cost_key_save
+
+    url = reverse("cost_key_edit", args=[SLUG, world.cost_key.pk])
+    opened_at = latest_history_id(world.cost_key)
+    key = CostKey.objects.get(pk=world.cost_key.pk)
+    key.description = "Endret av en kollega"
+    cost_key_save(acting_user=world.superuser, cost_key=key, reason="Kollegaen var først")
+    response = client_for(world.secretariat).post(url, data(
+        name="Regionrådsnøkkel", fixed_share_percent="25", population_share_percent="75", history_id=opened_at))
+    page = response.content.decode()
+    assert response.status_code == 200 and "har endret kostnadsnøkkelen etter at du åpnet skjemaet" in page
+    assert "Endret av en kollega" in page and 'value="25"' in page
+    assert CostKey.objects.get(pk=world.cost_key.pk).fixed_share_percent == Decimal(20)
