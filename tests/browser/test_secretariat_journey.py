@@ -7,19 +7,22 @@ the partner user it invites) moves only by clicking what a user sees:
     Nord-Troms → Forvaltning.
  2. Planer → the plan 2019–2023 → "Rullér planen": the new plan 2024–2027,
     strategy 1 kept, two measures carried over, one closed.
- 3. The new plan → "Ny strategi": strategy 2 with its responsible chief
+ 3. Forvaltning → "Eksterne partnere" → "Ny ekstern partner": UNN HF; then
+    "Personer" → "Ny person": the chief executive who will answer for the new
+    strategy.
+ 4. Planer → the new plan → "Ny strategi": strategy 2 with that chief
     executive.
- 4. Forvaltning → "Nytt tiltak" under the new strategy, with the outside
+ 5. Forvaltning → "Nytt tiltak" under the new strategy, with the outside
     partner UNN HF taking part.
- 5. Forvaltning → "Inviter en person": a user for UNN HF. The e-mail's link
+ 6. Forvaltning → "Inviter en person": a user for UNN HF. The e-mail's link
     is opened in a fresh browser; the partner chooses a password, logs in,
     and reports UNN HF's part of the new measure.
- 6. Forvaltning → "Ny vertskommuneavtale" with Kåfjord and Lyngen, and each
+ 7. Forvaltning → "Ny vertskommuneavtale" with Kåfjord and Lyngen, and each
     council's adoption (date and case number).
- 7. Forvaltning → "Ta opp nytt medlem": Storfjord, with the consent of both
+ 8. Forvaltning → "Ta opp nytt medlem": Storfjord, with the consent of both
     original members; then Lyngen leaves, and the page shows the host
     agreement's notice period and the earliest exit.
- 8. The Senja merger: the start page → Senja 2020 → Forvaltning →
+ 9. The Senja merger: the start page → Senja 2020 → Forvaltning →
     "Kommunesammenslåing": Berg, Lenvik, Torsken and Tranøy become the new
     municipality Senja from 01.01.2020. The old municipalities' pages say they
     ended 31.12.2019 and link to Senja; Senja is a member from 01.01.2020.
@@ -29,10 +32,9 @@ events with their acting user and reason) and what the page says. axe-core
 runs once on every kind of page the journey opens.
 
 Setup, and why: the test world has Nord-Troms (Kåfjord, Lyngen) with one plan.
-The journey adds what a secretariat cannot create in the portal itself: the
-outside partner UNN HF, a chief executive to hold the new strategy, the
-municipality Storfjord, and the Senja merger process (the collaboration
-"Senja 2020" with Lenvik, Berg, Torsken and Tranøy as members, as in the demo
+The journey adds what a secretariat does not create in the portal (reference
+data kept by the installation): the municipality Storfjord, and the Senja
+merger process (the collaboration "Senja 2020" with Lenvik, Berg, Torsken and Tranøy as members, as in the demo
 data). A merger is applied by the secretariat of a collaboration the merging
 municipalities are members of, so the journey's secretariat user is given the
 secretariat role of Senja 2020 too (through `role_grant`, as a secretariat
@@ -81,8 +83,8 @@ class Journey:
     world: World
     check_a11y: Callable[[Page], list]
     snap: Callable[..., Any]
-    unn: OutsidePartner
     senja_process: Collaboration
+    unn: OutsidePartner | None = None
     checked: set[str] = field(default_factory=set)
     found: dict[str, Any] = field(default_factory=dict)
 
@@ -213,7 +215,49 @@ def step_2_revise_the_plan(j: Journey) -> None:
     j.found["plan"] = new
 
 
-def step_3_add_a_strategy(j: Journey) -> None:
+def register(j: Journey, records_link: str, new_link: str) -> None:
+    """Forvaltning → the register section's `records_link` → its "new" link."""
+    open_workspace(j, "Nord-Troms")
+    section(j.page, "Samarbeidets register").get_by_role("link", name=records_link).click()
+    expect(h1(j.page)).to_have_text(records_link)
+    j.a11y()
+    j.page.get_by_role("link", name=new_link).click()
+    expect(h1(j.page)).to_have_text(new_link)
+    j.a11y()
+
+
+def step_3_register_the_partner_and_the_chief_executive(j: Journey) -> None:
+    page, w = j.page, j.world
+    register(j, "Eksterne partnere", "Ny ekstern partner")
+    page.get_by_label("Navn", exact=True).fill("UNN HF")
+    page.get_by_label("Type", exact=True).select_option(label="Helseforetak")
+    page.get_by_label("Hvorfor registreres eller endres partneren?").fill("Deltar i legevaktsamarbeidet")
+    page.get_by_role("button", name="Registrer partneren").click()
+    assert_feedback(page, "«UNN HF» er registrert.")
+    j.unn = OutsidePartner.objects.get(name="UNN HF")
+    assert j.unn.kind == OutsidePartner.Kind.HEALTH_TRUST and j.unn.history.get().history_user == w.secretariat
+    assert_event(K.REGISTRY_SAVED, by=w.secretariat, reason="Deltar i legevaktsamarbeidet", object_id=j.unn.pk,
+                 collaboration=w.collaboration)
+
+    register(j, "Personer", "Ny person")
+    page.get_by_label("Navn", exact=True).fill("Kåre Kommunedirektør")
+    page.get_by_label("Stilling", exact=True).fill("Kommunedirektør")
+    page.get_by_label("Kommune", exact=True).select_option(label="Kåfjord")
+    page.get_by_label("Hvorfor registreres eller endres personen?").fill("Saksansvarlig for helse")
+    page.get_by_role("button", name="Registrer personen").click()
+    assert_feedback(page, "Kåre Kommunedirektør er registrert.")
+    person = Person.objects.get(name="Kåre Kommunedirektør")
+    assert (person.municipality, person.user) == (w.kafjord, None)
+    assert_event(K.REGISTRY_SAVED, by=w.secretariat, reason="Saksansvarlig for helse", object_id=person.pk,
+                 collaboration=w.collaboration)
+
+    open_workspace(j, "Nord-Troms")
+    section(page, "Planer").get_by_role("link", name="Planer og strategier").click()
+    page.locator("tr", has_text="Rullering av").get_by_role("link", name="Strategi- og handlingsplan").click()
+    expect(h1(page)).to_have_text("Strategi- og handlingsplan 2024–2027")
+
+
+def step_4_add_a_strategy(j: Journey) -> None:
     page, w, plan = j.page, j.world, j.found["plan"]
     page.get_by_role("link", name="Ny strategi").click()
     expect(h1(page)).to_have_text("Ny strategi")
@@ -240,7 +284,7 @@ def step_3_add_a_strategy(j: Journey) -> None:
     j.found["strategy"] = strategy
 
 
-def step_4_add_a_measure_with_a_partner(j: Journey) -> None:
+def step_5_add_a_measure_with_a_partner(j: Journey) -> None:
     page, w = j.page, j.world
     open_workspace(j, "Nord-Troms")
     section(page, "Tiltak").get_by_role("link", name="Nytt tiltak").click()
@@ -271,7 +315,7 @@ def step_4_add_a_measure_with_a_partner(j: Journey) -> None:
     j.found["measure"] = measure
 
 
-def step_5_invite_the_partner_who_reports(j: Journey, browser: Browser) -> None:
+def step_6_invite_the_partner_who_reports(j: Journey, browser: Browser) -> None:
     page, w, unn, measure = j.page, j.world, j.unn, j.found["measure"]
     open_workspace(j, "Nord-Troms")
     section(page, "Personer og roller").get_by_role("link", name="Inviter en person").click()
@@ -346,7 +390,7 @@ def step_5_invite_the_partner_who_reports(j: Journey, browser: Browser) -> None:
     assert status.acting_user == partner_user and status.new_value["Gjelder"] == "UNN HF"
 
 
-def step_6_register_a_host_agreement(j: Journey) -> None:
+def step_7_register_a_host_agreement(j: Journey) -> None:
     page, w = j.page, j.world
     open_workspace(j, "Nord-Troms")
     section(page, "Vertskommuneavtaler og kostnader").get_by_role("link", name="Ny vertskommuneavtale").click()
@@ -413,7 +457,7 @@ def step_6_register_a_host_agreement(j: Journey) -> None:
     j.found["agreement"] = agreement
 
 
-def step_7_a_new_member_and_an_exit(j: Journey) -> None:
+def step_8_a_new_member_and_an_exit(j: Journey) -> None:
     page, w = j.page, j.world
     storfjord = Municipality.objects.get(name="Storfjord")
     open_workspace(j, "Nord-Troms")
@@ -465,7 +509,7 @@ def step_7_a_new_member_and_an_exit(j: Journey) -> None:
     assert j.found["agreement"].participants.get(municipality=w.lyngen).left_on is None
 
 
-def step_8_the_senja_merger(j: Journey) -> None:
+def step_9_the_senja_merger(j: Journey) -> None:
     page, w, process = j.page, j.world, j.senja_process
     open_workspace(j, process.name)
     section(page, "Medlemmer og nettverk").get_by_role("link", name="Kommunesammenslåing").click()
@@ -529,8 +573,6 @@ def step_8_the_senja_merger(j: Journey) -> None:
 
 def test_the_secretariat_walks_the_whole_year(any_page, browser, live_server, world, check_a11y, snap):
     w = world
-    Person.objects.create(name="Kåre Kommunedirektør", title="Kommunedirektør", municipality=w.kafjord)
-    unn = OutsidePartner.objects.create(name="UNN HF", kind=OutsidePartner.Kind.HEALTH_TRUST)
     make_municipality("Storfjord", "5538")
     predecessors = [make_municipality(name, number, year=2019) for name, number in
                     (("Lenvik", "1931"), ("Berg", "1929"), ("Torsken", "1928"), ("Tranøy", "1927"))]
@@ -539,13 +581,14 @@ def test_the_secretariat_walks_the_whole_year(any_page, browser, live_server, wo
     role_grant(acting_user=None, reason="Testdata", user=w.secretariat, role=Role.SECRETARIAT,
                collaboration=senja_process)
 
-    j = Journey(page=any_page, live_server=live_server, world=w, check_a11y=check_a11y, snap=snap, unn=unn,
+    j = Journey(page=any_page, live_server=live_server, world=w, check_a11y=check_a11y, snap=snap,
                 senja_process=senja_process)
     step_1_log_in(j)
     step_2_revise_the_plan(j)
-    step_3_add_a_strategy(j)
-    step_4_add_a_measure_with_a_partner(j)
-    step_5_invite_the_partner_who_reports(j, browser)
-    step_6_register_a_host_agreement(j)
-    step_7_a_new_member_and_an_exit(j)
-    step_8_the_senja_merger(j)
+    step_3_register_the_partner_and_the_chief_executive(j)
+    step_4_add_a_strategy(j)
+    step_5_add_a_measure_with_a_partner(j)
+    step_6_invite_the_partner_who_reports(j, browser)
+    step_7_register_a_host_agreement(j)
+    step_8_a_new_member_and_an_exit(j)
+    step_9_the_senja_merger(j)
