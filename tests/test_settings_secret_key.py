@@ -33,3 +33,11 @@ def test_it_reads_the_key_from_a_file(tmp_path):
     key.write_text("k" * 50 + "\n")
     result = _run("from django.conf import settings; print(settings.SECRET_KEY)", SECRET_KEY_FILE=str(key))
     assert result.stdout.strip() == "k" * 50
+
+
+def test_kept_postgresql_connections_are_health_checked_before_use():
+    """A connection the database dropped is replaced, not used for one 500 per web worker."""
+    result = _run("from django.conf import settings; d = settings.DATABASES['default']; "
+                  "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])",
+                  TESTING="1", DATABASE_URL="postgres://u:p@127.0.0.1:5432/portal")
+    assert result.stdout.split() == ["60", "True"], result.stderr

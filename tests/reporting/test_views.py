@@ -193,3 +193,17 @@ def test_it_asks_before_publishing_and_says_what_it_means(world, reports, client
     assert "<h1>Publisere rapporten?</h1>" in page
     assert "Den kan ikke endres, lages på nytt eller slettes etterpå. Publiseringen kan ikke angres." in page
     assert ReportJob.objects.get(pk=job.pk).published_at is None
+
+
+def test_the_archive_shows_a_batch_the_system_ordered(world, media, client, django_capture_on_commit_callbacks):
+    """The yearly beat run and `manage.py generate_reports` order without a user:
+    the archive says "systemet" instead of failing for everyone."""
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.report_request(acting_user=None, collaboration=world.collaboration,
+                                      report_type="regional", year=2024).jobs.get()
+    assert job.batch.requested_by is None
+    services.report_publish(acting_user=world.secretariat, job=ReportJob.objects.get(pk=job.pk))
+    for user in (None, world.secretariat):
+        response = _client_for(client, user).get(reverse("reporting:archive") + "?samarbeid=nord-troms")
+        assert response.status_code == 200
+        assert "Bestilt av systemet" in response.content.decode()
