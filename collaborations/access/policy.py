@@ -474,6 +474,17 @@ def _allows_measure(user, action: Action, measure: Measure) -> bool:
     return _allows_collaboration(user, action, measure.collaboration)
 
 
+def sees_internal_history(user, measure: Measure) -> bool:
+    """Whether `user` may read what was recorded while `measure` was internal
+    (an earlier title, description, status): those who could see it then, the
+    same people who may see an internal measure. Everyone else reads its
+    history from the day it was published."""
+    if _superuser(user):
+        return True
+    return _authenticated(user) and (_has(user, Action.VIEW_INTERNAL, measure.collaboration)
+                                     or _allows_measure(user, Action.REPORT_PART, measure))
+
+
 def _may_see_internal_of(user, measure: Measure) -> bool:
     """The measure's internal items (documents such as a ROS analysis) reach
     the administration: whoever sees the collaboration's internal items, edits

@@ -16,5 +16,12 @@ def collaborations_with_members() -> QuerySet[Collaboration]:
     return Collaboration.objects.select_related("parent").prefetch_related(members).order_by("name")
 
 
-def status_updates(measure: Measure) -> QuerySet[StatusUpdate]:
-    return StatusUpdate.objects.filter(measure=measure).select_related("municipality", "author")
+def status_updates(measure: Measure, *, include_internal: bool = True) -> QuerySet[StatusUpdate]:
+    """The measure's status updates; without `include_internal`, only those
+    registered since it was first published (as on the measure page)."""
+    updates = StatusUpdate.objects.filter(measure=measure).select_related("municipality", "author")
+    if not include_internal:
+        first = measure.history.filter(visibility="published").order_by("history_date") \
+            .values_list("history_date", flat=True).first()
+        updates = updates.filter(created_at__gte=first) if first is not None else updates.none()
+    return updates

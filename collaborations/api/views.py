@@ -116,7 +116,8 @@ def measure_detail(request: HttpRequest, measure_id: int) -> JsonResponse:
         "follow_up_due": _date(measure.follow_up_due),
         "starts_on": _date(measure.starts_on),
         "ends_on": _date(measure.ends_on),
-        "status_updates": [_update_row(u, internal=internal) for u in selectors.status_updates(measure)],
+        "status_updates": [_update_row(u, internal=internal) for u in selectors.status_updates(
+            measure, include_internal=policy.sees_internal_history(request.user, measure))],
     })
     return JsonResponse(row)
 

@@ -73,14 +73,24 @@ class TimelineEntry:
     on_behalf: bool = False
 
 
-def measure_timeline(measure: Measure, updates: list[StatusUpdate]) -> list[TimelineEntry]:
+def measure_timeline(measure: Measure, updates: list[StatusUpdate], *,
+                     include_internal: bool = True) -> list[TimelineEntry]:
     """Every status update and every change to the measure, newest first:
     who, when, why, and field by field old → new (phase and light included).
+
+    `include_internal=False` (for those who may not see internal items): what
+    was recorded while the measure was internal is left out, so its history
+    starts the day it was first published, as if created then.
 
     An overall status update and the history row it wrote are shown as one
     entry: the row is the same author's, written in the same transaction just
     before the update itself."""
     records = list(measure.history.select_related("history_user").order_by("history_date", "history_id"))
+    published_from = None
+    if not include_internal:
+        records = [r for r in records if r.visibility == "published"]
+        published_from = records[0].history_date if records else None
+        updates = [u for u in updates if published_from is not None and u.created_at >= published_from]
     labels = related_labels(Measure, records)
     entries: list[TimelineEntry] = []
     pending = []  # (record, kind, changes) not yet paired with a status update
@@ -120,6 +130,8 @@ def measure_timeline(measure: Measure, updates: list[StatusUpdate]) -> list[Time
     HistoricalParticipation = Participation.history.model
     for rec in HistoricalParticipation.objects.filter(measure_id=measure.pk).select_related(
             "history_user", "municipality"):
+        if published_from is not None and rec.history_date < published_from:
+            continue
         at_creation = (rec.history_type == "+" and bool(records)
                        and (rec.history_date - records[0].history_date).total_seconds() <= 5)
         if rec.history_type in "+-" and not at_creation:

@@ -242,7 +242,8 @@ def _live_context(request: HttpRequest, measure: Measure, *, form=None, form_act
     return {
         "measure": measure, "may_edit": may_edit, "may_report": bool(reportable) or may_edit,
         "parts": parts, "rollup": rollup, "rollup_label": selectors.light_label(rollup),
-        "timeline": measure_timeline(measure, updates),
+        "timeline": measure_timeline(measure, updates,
+                                     include_internal=policy.sees_internal_history(user, measure)),
         "form": form, "form_action": form_action, "form_municipality": form_municipality, "conflict": conflict,
         "form_on_behalf": on_behalf,
         "partner_parts": partner_parts,

@@ -183,3 +183,34 @@ def test_it_writes_the_year_of_a_one_off_budget_as_a_year(client, world):
     body = " ".join(client.get(url(world.shared)).content.decode().split())
 
     assert "250 000,00 kr (engangsbeløp 2026)" in body.replace("\xa0", " ")
+
+
+def test_what_was_recorded_while_internal_stays_internal_once_published(client, world):
+    """A measure drafted internal, then published under a new title: the public
+    timeline starts at publishing; the administration still reads all of it."""
+    from tests.factories import make_measure
+
+    draft = make_measure(world.collaboration, participants=[world.kafjord], acting_user=world.secretariat,
+                         title="Hemmelig arbeidstittel", description="Hemmelig beskrivelse", visibility="internal")
+    post(world, draft, user=world.secretariat, status_text="Intern vurdering av risiko")
+    draft.refresh_from_db()
+    measure_update(acting_user=world.secretariat, measure=draft, expected_version=draft.version,
+                   reason="Vedtatt i regionrådet", title="Felles legevakt", description="Offentlig beskrivelse",
+                   visibility="published")
+    def timeline(page: str) -> str:
+        return page[page.index('<ol class="timeline">'):]
+
+    public = client.get(url(draft)).content.decode()
+    assert "Felles legevakt" in public
+    for secret in ("Hemmelig arbeidstittel", "Hemmelig beskrivelse"):
+        assert secret not in public, secret
+    for secret in ("Intern vurdering av risiko", "Intern"):  # the update posted while internal, the old visibility
+        assert secret not in timeline(public), secret
+    api = reverse("api_measure", args=[draft.pk])
+    assert client.get(api).json()["status_updates"] == []  # the API follows the same rule
+    client.force_login(world.politician_kafjord)
+    assert "Hemmelig arbeidstittel" not in client.get(url(draft)).content.decode()
+    client.force_login(world.secretariat)
+    assert [u["status_text"] for u in client.get(api).json()["status_updates"]] == ["Intern vurdering av risiko"]
+    inside = timeline(client.get(url(draft)).content.decode())
+    assert "Hemmelig arbeidstittel" in inside and "Intern vurdering av risiko" in inside
