@@ -22,3 +22,35 @@ def upload_error(file, *, extensions: list[str] | tuple[str, ...], max_bytes: in
     if file.size == 0:
         return _("Filen er tom.")
     return None
+
+
+# What a file of each type starts with. Office files (docx, xlsx, pptx, odt,
+# ods) are zip archives; a text file holds no NUL byte.
+SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "pdf": (b"%PDF-",),
+    "docx": (b"PK\x03\x04",), "xlsx": (b"PK\x03\x04",), "pptx": (b"PK\x03\x04",),
+    "odt": (b"PK\x03\x04",), "ods": (b"PK\x03\x04",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",), "jpeg": (b"\xff\xd8\xff",),
+}
+TEXT_TYPES = ("txt", "csv")
+
+
+def content_error(file) -> str | None:
+    """The Norwegian message when the file's first bytes do not match its
+    extension (a renamed program called «rapport.pdf»), or None."""
+    extension = extension_of(getattr(file, "name", "") or "")
+    position = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    head = file.read(4096)
+    file.seek(position)
+    if extension in SIGNATURES:
+        if head.startswith(SIGNATURES[extension]):
+            return None
+    elif extension in TEXT_TYPES:
+        if b"\x00" not in head:
+            return None
+    else:
+        return None
+    return _("Innholdet i filen er ikke en .%(type)s-fil, selv om navnet slutter på .%(type)s. "
+             "Sjekk at du har valgt riktig fil.") % {"type": extension}

@@ -25,7 +25,7 @@ from ..access.policy import Action
 from ..access.roles import permissions_sync_measure
 from ..common.dates import norwegian_date
 from ..common.errors import ConcurrentEditError, DomainError
-from ..common.files import upload_error
+from ..common.files import content_error, upload_error
 from ..common.history import changes_since, display_value, field_changes, last_editor
 from .models import (
     BOOKKEEPING_FIELDS,
@@ -315,7 +315,8 @@ def measure_post_status_update(*, acting_user, measure: Measure, reported_on: dt
 
 def document_file_error(file) -> str | None:
     """The Norwegian message for a file of a type or size not allowed, or None."""
-    return upload_error(file, extensions=settings.DOCUMENT_EXTENSIONS, max_bytes=settings.DOCUMENT_MAX_BYTES)
+    return (upload_error(file, extensions=settings.DOCUMENT_EXTENSIONS, max_bytes=settings.DOCUMENT_MAX_BYTES)
+            or content_error(file))
 
 
 @transaction.atomic

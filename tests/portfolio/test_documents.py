@@ -55,6 +55,36 @@ def test_it_refuses_a_file_type_not_allowed(client, world):
     assert not Document.objects.exists()
 
 
+@pytest.mark.parametrize("name, content", [
+    ("rapport.pdf", b"MZ\x90\x00\x03\x00\x00\x00"),         # a Windows program renamed
+    ("referat.docx", b"%PDF-1.4 not a Word file"),
+    ("bilde.png", b"\xff\xd8\xff\xe0 a JPEG called .png"),
+    ("notat.txt", b"text\x00with a NUL: binary"),
+])
+def test_it_refuses_a_file_whose_content_is_not_its_type(client, world, name, content):
+    client.force_login(world.admin_kafjord)
+
+    response = client.post(upload_url(world.shared), {
+        "title": "X", "file": SimpleUploadedFile(name, content), "visibility": "published"})
+
+    extension = name.rsplit(".", 1)[1]
+    assert response.context["form"].errors["file"] == [
+        f"Innholdet i filen er ikke en .{extension}-fil, selv om navnet slutter på .{extension}. "
+        "Sjekk at du har valgt riktig fil."]
+    assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize("name, content", [
+    ("vedtak.docx", b"PK\x03\x04 a zip"), ("kart.png", b"\x89PNG\r\n\x1a\n..."),
+    ("foto.JPG", b"\xff\xd8\xff\xe1..."), ("notat.txt", "Æ ø å\n".encode()),
+])
+def test_it_accepts_files_whose_content_matches(client, world, name, content):
+    client.force_login(world.admin_kafjord)
+    response = client.post(upload_url(world.shared), {
+        "title": "X", "file": SimpleUploadedFile(name, content), "visibility": "published"})
+    assert response.status_code == 302 and Document.objects.count() == 1
+
+
 def test_it_refuses_a_file_too_large(client, world, settings):
     settings.DOCUMENT_MAX_BYTES = 1024
     client.force_login(world.admin_kafjord)
