@@ -314,3 +314,45 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     terminalreporter.write_line(summary)
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "marker-summary.txt").write_text(summary + "\n", encoding="utf-8")
+
+
+# ---------------------------------------------------------------- what every journey shares
+
+PASSWORD = "passord-for-test-123"  # every user tests/factories.py makes
+
+
+@pytest.fixture(params=["1366", "375"])
+def any_page(request) -> Page:
+    """The journey at desktop width and on a phone; console errors are collected in `page.console_errors`."""
+    page = request.getfixturevalue("page" if request.param == "1366" else "phone_page")
+    page.console_errors = []
+    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
+    return page
+
+
+def width(page: Page) -> int:
+    return page.viewport_size["width"]
+
+
+def log_in_from_the_start_page(page: Page, live_server, username: str, password: str = PASSWORD) -> None:
+    """The start page → "Logg inn" → the login form, as a user arrives."""
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="Logg inn", exact=True).click()
+    page.get_by_label("Brukernavn").fill(username)
+    page.get_by_label("Passord", exact=True).fill(password)
+    page.locator("main").get_by_role("button", name="Logg inn").click()
+
+
+def assert_feedback(page: Page, text: str, *, focused: bool = False) -> None:
+    """The message after a submit (error summary or "lagret") is shown, in view, and focused when asked."""
+    from playwright.sync_api import expect
+
+    message = page.locator("[role=alert], [role=status]").filter(has_text=text).first
+    expect(message).to_be_visible()
+    expect(message).to_be_in_viewport()
+    if focused:
+        expect(message).to_be_focused()
+
+
+def no_horizontal_scrolling(page: Page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= width(page), page.url

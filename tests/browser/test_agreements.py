@@ -17,41 +17,11 @@ from playwright.sync_api import Page, expect
 
 from collaborations.access.models import AuditEvent
 from collaborations.economy.models import HostAgreement
+from tests.browser.conftest import assert_feedback, log_in_from_the_start_page, no_horizontal_scrolling, width
 
-PASSWORD = "passord-for-test-123"
 K = AuditEvent.Kind
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(params=["1366", "375"])
-def any_page(request) -> Page:
-    page = request.getfixturevalue("page" if request.param == "1366" else "phone_page")
-    page.console_errors = []
-    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
-    return page
-
-
-def width(page: Page) -> int:
-    return page.viewport_size["width"]
-
-
-def log_in_from_the_start_page(page: Page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/")
-    page.get_by_role("link", name="Logg inn", exact=True).click()
-    page.get_by_label("Brukernavn").fill(username)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Logg inn").click()
-
-
-def assert_message(page: Page, text: str) -> None:
-    message = page.locator("[role=alert], [role=status]").filter(has_text=text).first
-    expect(message).to_be_visible()
-    expect(message).to_be_in_viewport()
-
-
-def no_horizontal_scrolling(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= width(page)
 
 
 def submit(page: Page) -> None:
@@ -90,7 +60,7 @@ def test_the_secretariat_registers_a_host_agreement(any_page, live_server, world
     page.get_by_label("Oppsigelsestid (måneder)").fill("12")
     page.get_by_label("Hvorfor registreres avtalen?").fill("Vedtatt i regionrådet sak 4/24")
     submit(page)
-    assert_message(page, "Avtalen er registrert")
+    assert_feedback(page, "Avtalen er registrert")
     expect(page.get_by_role("heading", level=1)).to_have_text("IT-drift")
     agreement = HostAgreement.objects.get(service="IT-drift")
     assert (agreement.host, agreement.legal_basis, agreement.positions, agreement.annual_cost,
@@ -104,7 +74,7 @@ def test_the_secretariat_registers_a_host_agreement(any_page, live_server, world
         page.get_by_label("Kommune", exact=True).select_option(label=name)
         page.get_by_label("Hvorfor blir kommunen med?").fill("Med fra avtalens start")
         submit(page)
-        assert_message(page, f"{name} er med i avtalen")
+        assert_feedback(page, f"{name} er med i avtalen")
     check(page)
     assert sorted(agreement.participants.values_list("municipality__name", flat=True)) == ["Kåfjord", "Lyngen"]
 
@@ -116,7 +86,7 @@ def test_the_secretariat_registers_a_host_agreement(any_page, live_server, world
     page.get_by_label("Saksnummer", exact=True).fill("54/24")
     page.get_by_label("Hvorfor registreres vedtaket?").fill("Protokoll fra kommunestyret")
     submit(page)
-    assert_message(page, "Vedtaket i Kåfjord er registrert")
+    assert_feedback(page, "Vedtaket i Kåfjord er registrert")
     expect(page.get_by_text("Ikke behandlet i kommunestyret ennå: Lyngen")).to_be_visible()
     expect(page.locator("tr", has_text="Kåfjord").first).to_contain_text("10.12.2024, sak 54/24")
     expect(page.locator("tr", has_text="Lyngen").first).to_contain_text("Ikke behandlet i kommunestyret ennå")
@@ -131,7 +101,7 @@ def test_the_secretariat_registers_a_host_agreement(any_page, live_server, world
     page.get_by_label("Uttreden (siste dag i avtalen)").fill("2025-12-31")
     page.get_by_label("Hvorfor trer kommunen ut?").fill("Lyngen bygger egen IT-drift")
     submit(page)
-    assert_message(page, "Skjemaet har feil")
+    assert_feedback(page, "Skjemaet har feil")
     expect(page.locator("#id_left_on_error")).to_contain_text("Tidligste uttreden er 15.03.2026")
     expect(page.get_by_text("Med oppsigelse 15.03.2025 er tidligste uttreden 15.03.2026.")).to_be_visible()
     expect(page.get_by_label("Hvorfor trer kommunen ut?")).to_have_value("Lyngen bygger egen IT-drift")
@@ -139,7 +109,7 @@ def test_the_secretariat_registers_a_host_agreement(any_page, live_server, world
     assert agreement.participants.get(municipality=world.lyngen).left_on is None
     page.get_by_label("Uttreden (siste dag i avtalen)").fill("2026-03-15")
     submit(page)
-    assert_message(page, "Uttreden for Lyngen er registrert")
+    assert_feedback(page, "Uttreden for Lyngen er registrert")
     expect(page.locator("tr", has_text="Lyngen").first).to_contain_text("15.03.2026")
     check(page)
 
@@ -177,7 +147,7 @@ def test_the_secretariat_registers_a_host_agreement(any_page, live_server, world
     check(page)
     page.get_by_label("Andel etter innbyggertall (%)").fill("0")
     submit(page)
-    assert_message(page, "Kostnadsnøkkelen er lagret")
+    assert_feedback(page, "Kostnadsnøkkelen er lagret")
     expect(page.locator("main table")).to_contain_text("Lik fordeling")
     assert page.console_errors == [], page.console_errors
 

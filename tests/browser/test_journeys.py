@@ -28,35 +28,13 @@ from pypdf import PdfReader
 from collaborations.portfolio.models import Measure, StatusUpdate
 from collaborations.portfolio.services import measure_post_status_update
 from reporting.models import ReportJob
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import PASSWORD, SCREENSHOTS, log_in_from_the_start_page, width
 from tests.factories import make_measure
 from tests.reporting.helpers import eager_celery  # noqa: F401
 
-PASSWORD = "passord-for-test-123"
 OSLO = ZoneInfo("Europe/Oslo")
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(params=["1366", "375"])
-def any_page(request) -> Page:
-    """The journey at desktop width and on a phone."""
-    page = request.getfixturevalue("page" if request.param == "1366" else "phone_page")
-    page.console_errors = []
-    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
-    return page
-
-
-def width(page: Page) -> int:
-    return page.viewport_size["width"]
-
-
-def log_in_from_the_start_page(page: Page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/")
-    page.get_by_role("link", name="Logg inn", exact=True).click()
-    page.get_by_label("Brukernavn").fill(username)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Logg inn").click()
 
 
 def assert_feedback(page: Page, text: str) -> None:

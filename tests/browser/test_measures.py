@@ -13,37 +13,14 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from collaborations.access.models import AuditEvent
 from collaborations.portfolio.models import Measure, Phase
 from collaborations.registry.models import OutsidePartner
-
-PASSWORD = "passord-for-test-123"
+from tests.browser.conftest import assert_feedback, log_in_from_the_start_page, no_horizontal_scrolling
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(params=["1366", "375"])
-def any_page(request) -> Page:
-    return request.getfixturevalue("page" if request.param == "1366" else "phone_page")
-
-
-def assert_feedback(page: Page, text: str) -> None:
-    message = page.locator("[role=alert], [role=status]").filter(has_text=text).first
-    expect(message).to_be_visible()
-
-
-def no_horizontal_scrolling(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
-
-
-def log_in(page: Page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/")
-    page.get_by_role("link", name="Logg inn", exact=True).click()
-    page.get_by_label("Brukernavn").fill(username)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Logg inn").click()
 
 
 def test_the_secretariat_creates_edits_and_closes_a_measure(any_page, live_server, world, check_a11y, snap):
@@ -53,7 +30,7 @@ def test_the_secretariat_creates_edits_and_closes_a_measure(any_page, live_serve
     today = timezone.localdate()
 
     # Start page → log in → the collaboration's page → Forvaltning → Tiltak → Nytt tiltak
-    log_in(page, live_server, "sekretariat")
+    log_in_from_the_start_page(page, live_server, "sekretariat")
     expect(page.get_by_role("heading", level=1)).to_have_text("Nord-Troms")
     page.get_by_role("link", name=re.compile("^Forvaltning")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Forvaltning")
@@ -144,7 +121,7 @@ def test_the_secretariat_creates_edits_and_closes_a_measure(any_page, live_serve
 
 def test_the_owner_edits_without_the_secretariats_fields(any_page, live_server, world, check_a11y):
     page, w = any_page, world
-    log_in(page, live_server, "admin_kafjord")
+    log_in_from_the_start_page(page, live_server, "admin_kafjord")
     page.goto(f"{live_server.url}/tiltak/{w.shared.pk}/")
     page.get_by_role("link", name="Endre tiltaket").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Endre tiltaket")

@@ -19,28 +19,12 @@ from collaborations.access.models import AuditEvent, Role, RoleAssignment
 from collaborations.portfolio.models import StatusUpdate
 from collaborations.portfolio.services import measure_update
 from collaborations.registry.models import Membership, OutsidePartner
-from tests.browser.conftest import LOCALE, PHONE, TIMEZONE
+from tests.browser.conftest import LOCALE, PASSWORD, PHONE, TIMEZONE, assert_feedback, no_horizontal_scrolling
 from tests.factories import make_municipality
 
-PASSWORD = "passord-for-test-123"
 NEW_PASSWORD = "UNN-lege-sitt-passord-2026"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(params=["1366", "375"])
-def any_page(request) -> Page:
-    return request.getfixturevalue("page" if request.param == "1366" else "phone_page")
-
-
-def assert_feedback(page: Page, text: str) -> None:
-    message = page.locator("[role=alert], [role=status]").filter(has_text=text).first
-    expect(message).to_be_visible()
-    expect(message).to_be_in_viewport()
-
-
-def no_horizontal_scrolling(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 def people_section(page: Page):

@@ -13,33 +13,13 @@ from playwright.sync_api import Page, expect
 
 from collaborations.portfolio.models import Measure, PlanPeriod, Strategy
 from collaborations.registry.models import Person
-
-PASSWORD = "passord-for-test-123"
+from tests.browser.conftest import assert_feedback, log_in_from_the_start_page, no_horizontal_scrolling, width
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(params=["1366", "375"])
-def any_page(request) -> Page:
-    return request.getfixturevalue("page" if request.param == "1366" else "phone_page")
-
-
-def width(page: Page) -> int:
-    return page.viewport_size["width"]
-
-
-def assert_feedback(page: Page, text: str) -> None:
-    message = page.locator("[role=alert], [role=status]").filter(has_text=text).first
-    expect(message).to_be_visible()
-    expect(message).to_be_focused()
-
-
 def strategy_table(page: Page):
     return page.locator("div.table-scroll[aria-labelledby='strategies-heading']")
-
-
-def no_horizontal_scrolling(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= width(page)
 
 
 def test_the_secretariat_adds_a_strategy_and_revises_the_plan(any_page, live_server, world, check_a11y, snap):
@@ -47,11 +27,7 @@ def test_the_secretariat_adds_a_strategy_and_revises_the_plan(any_page, live_ser
     Person.objects.create(name="Kåre Kommunedirektør", title="Kommunedirektør", municipality=world.kafjord)
     old = world.strategy.plan
 
-    page.goto(f"{live_server.url}/")
-    page.get_by_role("link", name="Logg inn", exact=True).click()
-    page.get_by_label("Brukernavn").fill("sekretariat")
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Logg inn").click()
+    log_in_from_the_start_page(page, live_server, "sekretariat")
     expect(page.get_by_role("heading", level=1)).to_have_text("Nord-Troms")
     page.get_by_role("link", name=re.compile("^Forvaltning")).click()
     page.locator("section", has=page.get_by_role("heading", name="Planer", exact=True)) \
@@ -75,14 +51,14 @@ def test_the_secretariat_adds_a_strategy_and_revises_the_plan(any_page, live_ser
     form.get_by_label("Saksansvarlig kommunedirektør").select_option(label="Kåre Kommunedirektør (Kåfjord)")
     form.get_by_label("Hvorfor registreres eller endres strategien?").fill("Fordelt i kommunedirektørutvalget")
     form.get_by_role("button", name="Registrer strategien").click()
-    assert_feedback(page, "Skjemaet har feil")
+    assert_feedback(page, "Skjemaet har feil", focused=True)
     expect(page.locator("#id_number_error")).to_have_text("Planen har allerede en strategi med nummer 1.")
     expect(form.get_by_label("Tittel")).to_have_value("Helse og omsorg")
     check_a11y(page)
     snap(page, f"plans-strategy-form-error-{width(page)}")
     form.get_by_label("Nummer").fill("2")
     form.get_by_role("button", name="Registrer strategien").click()
-    assert_feedback(page, "Strategien er registrert.")
+    assert_feedback(page, "Strategien er registrert.", focused=True)
     strategy = Strategy.objects.get(plan=old, number=2)
     assert strategy.responsible.name == "Kåre Kommunedirektør"
     assert strategy.history.get().history_change_reason == "Fordelt i kommunedirektørutvalget"
@@ -108,7 +84,7 @@ def test_the_secretariat_adds_a_strategy_and_revises_the_plan(any_page, live_ser
     form.get_by_role("group", name="Arkivnettverk").get_by_label("Stanses").check()
     form.get_by_label("Hvorfor rulleres planen?").fill("Ny plan vedtatt i regionrådet")
     form.get_by_role("button", name="Rullér planen").click()
-    assert_feedback(page, "Skjemaet har feil")
+    assert_feedback(page, "Skjemaet har feil", focused=True)
     expect(page.locator(f"#id_strategy_{strategy.pk}_error")).to_contain_text("Nummer 2 er allerede gitt")
     expect(form.get_by_role("group", name="Arkivnettverk").get_by_label("Stanses")).to_be_checked()
     assert not PlanPeriod.objects.filter(revises=old).exists()
@@ -116,7 +92,7 @@ def test_the_secretariat_adds_a_strategy_and_revises_the_plan(any_page, live_ser
     snap(page, f"plans-revise-error-{width(page)}")
     form.get_by_label("Nytt nummer for strategi 2").fill("1")
     form.get_by_role("button", name="Rullér planen").click()
-    assert_feedback(page, "Planen er rullert. Den gamle planen er avsluttet 29.02.2024.")
+    assert_feedback(page, "Planen er rullert. Den gamle planen er avsluttet 29.02.2024.", focused=True)
     expect(page.get_by_role("heading", level=1)).to_have_text("Strategi- og handlingsplan 2024–2027")
 
     new = PlanPeriod.objects.get(revises=old)

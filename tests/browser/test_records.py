@@ -17,26 +17,11 @@ from playwright.sync_api import Page, expect
 
 from collaborations.access.models import AuditEvent
 from collaborations.registry.models import Body, BodyMember, Collaboration, OutsidePartner, Person, PopulationFigure
+from tests.browser.conftest import assert_feedback, log_in_from_the_start_page, no_horizontal_scrolling
 
-PASSWORD = "passord-for-test-123"
 K = AuditEvent.Kind
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(params=["1366", "375"])
-def any_page(request) -> Page:
-    return request.getfixturevalue("page" if request.param == "1366" else "phone_page")
-
-
-def assert_feedback(page: Page, text: str) -> None:
-    message = page.locator("[role=alert], [role=status]").filter(has_text=text).first
-    expect(message).to_be_visible()
-    expect(message).to_be_in_viewport()
-
-
-def no_horizontal_scrolling(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 def to_records(page: Page, link: str) -> None:
@@ -63,11 +48,7 @@ def test_the_secretariat_keeps_the_collaborations_records(any_page, live_server,
     OutsidePartner.objects.create(name="UNN HF", kind=OutsidePartner.Kind.HEALTH_TRUST)
 
     # Start page → log in → the collaboration's page → Forvaltning
-    page.goto(f"{live_server.url}/")
-    page.get_by_role("link", name="Logg inn", exact=True).click()
-    page.get_by_label("Brukernavn").fill("sekretariat")
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Logg inn").click()
+    log_in_from_the_start_page(page, live_server, "sekretariat")
     expect(page.get_by_role("heading", level=1)).to_have_text("Nord-Troms")
     page.get_by_role("link", name=re.compile("^Forvaltning")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Forvaltning")

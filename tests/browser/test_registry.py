@@ -19,26 +19,10 @@ from playwright.sync_api import Page, expect
 from collaborations.access.models import AuditEvent
 from collaborations.economy.models import HostAgreement, HostAgreementParticipant
 from collaborations.registry.models import Membership, Municipality, Network, OutsidePartner
+from tests.browser.conftest import assert_feedback, log_in_from_the_start_page, no_horizontal_scrolling
 from tests.factories import make_municipality
 
-PASSWORD = "passord-for-test-123"
-
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(params=["1366", "375"])
-def any_page(request) -> Page:
-    return request.getfixturevalue("page" if request.param == "1366" else "phone_page")
-
-
-def assert_feedback(page: Page, text: str) -> None:
-    message = page.locator("[role=alert], [role=status]").filter(has_text=text).first
-    expect(message).to_be_visible()
-    expect(message).to_be_in_viewport()
-
-
-def no_horizontal_scrolling(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
 def section(page: Page):
@@ -58,11 +42,7 @@ def test_the_secretariat_keeps_members_networks_and_mergers(any_page, live_serve
     HostAgreementParticipant.objects.create(agreement=agreement, municipality=w.lyngen)
 
     # Start page → log in → the collaboration's page → Forvaltning → Medlemmer
-    page.goto(f"{live_server.url}/")
-    page.get_by_role("link", name="Logg inn", exact=True).click()
-    page.get_by_label("Brukernavn").fill("sekretariat")
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Logg inn").click()
+    log_in_from_the_start_page(page, live_server, "sekretariat")
     expect(page.get_by_role("heading", level=1)).to_have_text("Nord-Troms")
     page.get_by_role("link", name=re.compile("^Forvaltning")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Forvaltning")

@@ -60,20 +60,14 @@ from collaborations.access.roles import role_grant
 from collaborations.economy.models import HostAgreement
 from collaborations.portfolio.models import Measure, PlanPeriod, StatusUpdate, Strategy
 from collaborations.registry.models import Collaboration, Membership, Municipality, OutsidePartner, Person
-from tests.browser.conftest import DEFAULT_TIMEOUT_MS, LOCALE, PHONE, TIMEZONE
+from tests.browser.conftest import DEFAULT_TIMEOUT_MS, LOCALE, PASSWORD, PHONE, TIMEZONE, assert_feedback
 from tests.factories import World, make_collaboration, make_municipality
 
-PASSWORD = "passord-for-test-123"
 PARTNER_PASSWORD = "UNN-lege-sitt-passord-2026"
 K = AuditEvent.Kind
 SENJA_PREDECESSORS = ["Berg", "Lenvik", "Torsken", "Tranøy"]
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(params=["1366", "375"])
-def any_page(request) -> Page:
-    return request.getfixturevalue("page" if request.param == "1366" else "phone_page")
 
 
 @dataclass
@@ -112,11 +106,6 @@ class Journey:
 
 def h1(page: Page):
     return page.get_by_role("heading", level=1)
-
-
-def assert_feedback(page: Page, text: str) -> None:
-    message = page.locator("[role=alert], [role=status]").filter(has_text=text).first
-    expect(message).to_be_visible()
 
 
 def section(page: Page, heading: str):
