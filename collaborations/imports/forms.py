@@ -3,6 +3,7 @@ against the collaboration's members, plan, partners and measures."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django import forms
@@ -68,6 +69,17 @@ class NorwegianDecimalField(forms.DecimalField):
 
 
 
+class SpreadsheetDateField(forms.DateField):
+    """A date from a CSV cell (text) or an XLSX cell (a date, or a number or
+    truth value when the cell is not formatted as a date: invalid, not a
+    crash)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not isinstance(value, str | dt.date):
+            value = str(value)
+        return super().to_python(value)
+
+
 PHASES = _choice_map(Phase.choices)
 LIGHTS = _choice_map(TrafficLight.choices, ("grønn", TrafficLight.GREEN), ("gul", TrafficLight.AMBER),
                      ("rød", TrafficLight.RED))
@@ -98,7 +110,7 @@ class MeasureRowForm(forms.Form):
     light_reason = _long_text("Begrunnelse")
     status_text = _long_text("Status")
     follow_up_text = _long_text("Oppfølging")
-    follow_up_due = forms.DateField(required=False, input_formats=DATE_INPUT_FORMATS[:2], error_messages={
+    follow_up_due = SpreadsheetDateField(required=False, input_formats=DATE_INPUT_FORMATS[:2], error_messages={
         "invalid": gettext_lazy("Skriv datoen som dd.mm.åååå, for eksempel 31.12.2025.")})
     budget = NorwegianDecimalField(required=False, max_digits=14, decimal_places=2, min_value=0, error_messages={
         "invalid": gettext_lazy("Skriv beløpet som et tall, for eksempel «1 234 567,50» eller «100 000,-»."),

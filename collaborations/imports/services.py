@@ -1,8 +1,9 @@
 """Import of measures from a spreadsheet: all rows or none.
 
-The uploaded file waits in the default storage between the preview and the
-confirmation (under imports/, named by an unguessable token); the view keeps
-the token in the user's session.
+The file is read once, on upload; what was read (parsing.ParsedFile, as
+JSON) waits in the default storage between the preview and the confirmation
+(under imports/, named by an unguessable token), and the view keeps the
+token in the user's session. The uploaded file itself is not kept.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import datetime as dt
 import secrets
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
@@ -19,12 +21,11 @@ from django.utils.translation import gettext as _
 
 from ..access.audit import audit_record
 from ..access.models import AuditEvent
-from ..common.files import extension_of
 from ..portfolio.models import Measure
 from ..portfolio.services import measure_create
 from ..registry.models import Collaboration, Person
-from .parsing import HEADER, ImportRejected, ImportRow, RowError
-from .validation import validate
+from .parsing import HEADER, ImportRejected, ParsedFile, RowError
+from .validation import check
 
 UPLOAD_DIR = "imports"
 UPLOAD_MAX_AGE = dt.timedelta(days=1)
@@ -32,17 +33,19 @@ UPLOAD_MAX_AGE = dt.timedelta(days=1)
 
 
 @transaction.atomic
-def measure_import(*, acting_user, collaboration: Collaboration, rows: list[ImportRow], filename: str) -> list[Measure]:
-    """Create a measure for every row, in the file's order, or nothing.
+def measure_import(*, acting_user, collaboration: Collaboration, parsed: ParsedFile, filename: str) -> list[Measure]:
+    """Create a measure for every row of what the preview read, in the
+    file's order, or nothing.
 
     1. Validate again inside the transaction: the members, plan or titles may
-       have changed since the preview.
+       have changed since the preview. An error found when the file was read
+       refuses the import too.
     2. Create the responsible people not yet known (once per name).
     3. Create each measure through measure_create with the reason
        "Importert fra <filename>". Any error is collected with its row, and
        if there is one, everything is rolled back and ImportRejected raised.
     """
-    drafts, errors = validate(rows, collaboration)
+    drafts, errors = check(parsed, collaboration)
     if errors:
         raise ImportRejected(errors)
     reason = _("Importert fra %(filename)s") % {"filename": filename}
@@ -79,30 +82,36 @@ def _row_errors(row: int, error: ValidationError) -> list[RowError]:
     return [RowError(row, "", message) for message in error.messages]
 
 
-# ---------------------------------------------------------------- the waiting file
+# ---------------------------------------------------------------- what waits for the confirmation
 
-def upload_store(file) -> str:
-    """Keep an uploaded file until the import is confirmed; returns its token."""
+def upload_store(parsed: ParsedFile) -> str:
+    """Keep what was read from an uploaded file until the import is
+    confirmed; returns its token."""
     upload_prune()
     token = secrets.token_urlsafe(18)
-    default_storage.save(upload_path(token, extension_of(file.name)), file)
+    default_storage.save(upload_path(token), ContentFile(parsed.to_json().encode("utf-8")))
     return token
 
 
-def upload_path(token: str, extension: str) -> str:
-    return f"{UPLOAD_DIR}/{token}.{extension}"
+def upload_path(token: str) -> str:
+    return f"{UPLOAD_DIR}/{token}.json"
 
 
-def upload_exists(token: str, extension: str) -> bool:
-    return default_storage.exists(upload_path(token, extension))
+def upload_exists(token: str) -> bool:
+    return default_storage.exists(upload_path(token))
 
 
-def upload_open(token: str, extension: str):
-    return default_storage.open(upload_path(token, extension), "rb")
+def upload_load(token: str) -> ParsedFile | None:
+    """What was read under `token`, or None when it is gone or unreadable."""
+    try:
+        with default_storage.open(upload_path(token), "rb") as stored:
+            return ParsedFile.from_json(stored.read().decode("utf-8"))
+    except (FileNotFoundError, ValueError, KeyError, TypeError):
+        return None
 
 
-def upload_discard(token: str, extension: str) -> None:
-    path = upload_path(token, extension)
+def upload_discard(token: str) -> None:
+    path = upload_path(token)
     if default_storage.exists(path):
         default_storage.delete(path)
 

@@ -14,7 +14,7 @@ from ..portfolio.selectors import current_plan
 from ..registry.models import Collaboration, Municipality, OutsidePartner, Person
 from ..registry.selectors import members_on
 from .forms import MeasureRowForm, split
-from .parsing import COLUMNS, HEADER, ImportRow, MeasureDraft, RowError
+from .parsing import COLUMNS, HEADER, ImportRow, MeasureDraft, ParsedFile, RowError
 
 
 @dataclass
@@ -70,6 +70,23 @@ def validate(rows: list[ImportRow], collaboration: Collaboration) -> tuple[list[
         if valid:
             drafts.append(form.draft(row.number))
     return drafts, errors
+
+
+def check(parsed: ParsedFile, collaboration: Collaboration) -> tuple[list[MeasureDraft], list[RowError]]:
+    """`validate` for what the preview read: the errors found when reading
+    the file (a cell with a formula without a value, a character that cannot
+    be saved) come first in their row, and replace what the row form would
+    say about the same cell (the cell counts as empty)."""
+    if not parsed.rows:
+        return [], list(parsed.errors)
+    drafts, errors = validate(parsed.rows, collaboration)
+    if not parsed.errors:
+        return drafts, errors
+    unreadable = {(e.row, e.column) for e in parsed.errors}
+    rows = {e.row for e in parsed.errors}
+    errors = sorted([*parsed.errors, *(e for e in errors if (e.row, e.column) not in unreadable)],
+                    key=lambda e: e.row or 0)
+    return [d for d in drafts if d.row not in rows], errors
 
 
 # ---------------------------------------------------------------- the template

@@ -1,8 +1,10 @@
 """Import of measures from a spreadsheet (secretariat only): upload, preview
 with every error or every row to be created, confirm, and a template file.
 
-The uploaded file waits in storage under a token kept in the user's session;
-the confirmation reads and checks it again, and writes all rows or none."""
+The uploaded file is read once, on upload; what was read waits in storage
+under a token kept in the user's session. The preview and the confirmation
+check those rows against the collaboration as it is then, and the
+confirmation writes all rows or none."""
 
 from __future__ import annotations
 
@@ -18,11 +20,10 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..access.policy import Action, get_collaboration_for_user
-from ..common.files import extension_of
 from .forms import ImportUploadForm
-from .parsing import COLUMNS, ImportRejected, parse
-from .services import measure_import, upload_discard, upload_exists, upload_open, upload_store
-from .validation import template_rows, validate
+from .parsing import COLUMNS, WINDOWS_1252, ImportRejected, ParsedFile, parse
+from .services import measure_import, upload_discard, upload_exists, upload_load, upload_store
+from .validation import check, template_rows
 
 if TYPE_CHECKING:
     from ..registry.models import Collaboration
@@ -35,20 +36,25 @@ def _collaboration_for_secretariat(request: HttpRequest, slug: str) -> Collabora
     return get_collaboration_for_user(request.user, slug, Action.MANAGE, str(NOT_SECRETARIAT))
 
 
-def _pending(request: HttpRequest, slug: str, token: str) -> tuple[Collaboration, dict]:
-    """The collaboration (secretariat only) and the upload this session made
-    for it under `token`, or 404."""
+def _pending(request: HttpRequest, slug: str, token: str) -> tuple[Collaboration, dict, ParsedFile]:
+    """The collaboration (secretariat only), the upload this session made for
+    it under `token` and what was read from it, or 404."""
     collaboration = _collaboration_for_secretariat(request, slug)
     pending = request.session.get(SESSION_KEY, {}).get(token)
-    if not pending or pending["collaboration"] != collaboration.pk \
-            or not upload_exists(token, pending["extension"]):
+    parsed = upload_load(token) if pending and pending.get("collaboration") == collaboration.pk \
+        and upload_exists(token) else None
+    if parsed is None:
         raise Http404(_("Fant ikke importen. Last opp filen på nytt."))
-    return collaboration, pending
+    return collaboration, pending, parsed
 
 
-def _read(token: str, pending: dict):
-    with upload_open(token, pending["extension"]) as file:
+def _read(file) -> ParsedFile:
+    """The file read once; a file that cannot be imported at all gives its
+    errors, shown by the preview."""
+    try:
         return parse(file)
+    except ImportRejected as rejected:
+        return ParsedFile(rows=[], errors=rejected.errors)
 
 
 @login_required
@@ -58,9 +64,8 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if form.is_bound and form.is_valid():
         file = form.cleaned_data["file"]
-        token = upload_store(file)
-        request.session.setdefault(SESSION_KEY, {})[token] = {
-            "collaboration": collaboration.pk, "filename": file.name, "extension": extension_of(file.name)}
+        token = upload_store(_read(file))
+        request.session.setdefault(SESSION_KEY, {})[token] = {"collaboration": collaboration.pk, "filename": file.name}
         request.session.modified = True
         return redirect("import_preview", slug=collaboration.slug, token=token)
     return render(request, "collaborations/imports/upload.html",
@@ -70,24 +75,21 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def import_preview(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    collaboration, pending = _pending(request, slug, token)
-    try:
-        drafts, errors = validate(_read(token, pending), collaboration)
-    except ImportRejected as rejected:
-        drafts, errors = [], rejected.errors
-    return _preview(request, collaboration, token, pending, drafts, errors)
+    collaboration, pending, parsed = _pending(request, slug, token)
+    drafts, errors = check(parsed, collaboration)
+    return _preview(request, collaboration, token, pending, parsed, drafts, errors)
 
 
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    collaboration, pending = _pending(request, slug, token)
+    collaboration, pending, parsed = _pending(request, slug, token)
     try:
-        created = measure_import(acting_user=request.user, collaboration=collaboration, rows=_read(token, pending),
+        created = measure_import(acting_user=request.user, collaboration=collaboration, parsed=parsed,
                                  filename=pending["filename"])
     except ImportRejected as rejected:
-        return _preview(request, collaboration, token, pending, [], rejected.errors)
-    upload_discard(token, pending["extension"])
+        return _preview(request, collaboration, token, pending, parsed, [], rejected.errors)
+    upload_discard(token)
     request.session[SESSION_KEY].pop(token, None)
     request.session.modified = True
     messages.success(request, ngettext("%(n)d tiltak importert.", "%(n)d tiltak importert.", len(created))
@@ -106,9 +108,9 @@ def import_template(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _preview(request, collaboration, token, pending, drafts, errors) -> HttpResponse:
+def _preview(request, collaboration, token, pending, parsed, drafts, errors) -> HttpResponse:
     new_people = sorted({d.new_responsible for d in drafts if d.new_responsible}, key=str.casefold)
     return render(request, "collaborations/imports/preview.html", {
         "collaboration": collaboration, "token": token, "filename": pending["filename"], "drafts": drafts,
-        "errors": errors, "new_people": new_people,
+        "errors": errors, "new_people": new_people, "read_as_windows_1252": parsed.encoding == WINDOWS_1252,
     })

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 
 from collaborations.access.models import Role
 from collaborations.access.roles import role_grant
+from collaborations.imports.parsing import parse
 from collaborations.portfolio.models import Measure, Participation
 from collaborations.registry.models import Membership, Person
 from collaborations.registry.services import membership_end
@@ -240,3 +241,58 @@ def test_it_keeps_an_upload_to_the_session_and_collaboration_it_was_made_in(worl
     elsewhere = upload(superuser, csv_upload()).replace("nord-troms", "vestre-varanger")
     assert superuser.get(elsewhere).status_code == 404
     assert token and not Measure.objects.filter(title="Felles IKT").exists()
+
+
+# ---------------------------------------------------------------- read once, what was assumed
+
+def test_it_reads_the_file_once_and_confirms_what_the_preview_showed(world, monkeypatch, tmp_path):
+    """The upload reads the file; the previews and the confirmation use what
+    was read (kept as JSON beside nothing: the upload itself is not kept)."""
+    from collaborations.imports import views
+
+    calls = []
+
+    def recording_parse(file):
+        calls.append(file.name)
+        return parse(file)
+
+    monkeypatch.setattr(views, "parse", recording_parse)
+    client = client_for(world.secretariat)
+    preview_url = upload(client, csv_upload())
+    assert calls == ["tiltak.csv"]
+    token = preview_url.rstrip("/").rsplit("/", 1)[-1]
+    assert [p.name for p in (tmp_path / "imports").iterdir()] == [f"{token}.json"]
+    for _ in range(2):
+        assert "2 tiltak blir opprettet" in client.get(preview_url).content.decode()
+    assert client.post(confirm_url(preview_url)).status_code == 302
+    assert calls == ["tiltak.csv"]
+    assert Measure.objects.filter(title__in=["Felles IKT", "Felles innkjøp"]).count() == 2
+    assert list((tmp_path / "imports").iterdir()) == []
+
+
+def test_the_preview_says_a_csv_was_read_as_windows_1252(world):
+    client = client_for(world.secretariat)
+    notice = "Filen ble lest som Windows-1252 (ikke UTF-8). Sjekk at æ, ø og å ser riktige ut under før du importerer."
+    preview_url = upload(client, SimpleUploadedFile("tiltak.csv", "Tittel\r\nFelles innkjøp\r\n".encode("cp1252")))
+    body = client.get(preview_url).content.decode()
+    assert notice in body and "Felles innkjøp" in body
+    assert client.post(confirm_url(preview_url)).status_code == 302
+    assert Measure.objects.filter(title="Felles innkjøp").exists()
+    assert notice not in client.get(upload(client, csv_upload())).content.decode()
+
+
+def test_a_formula_without_a_saved_value_is_shown_on_its_cell_and_imports_nothing(world):
+    from tests.common.workbooks import formula, inline, row, xlsx
+
+    data = xlsx([row(1, inline("A1", "Tittel"), inline("B1", "Budsjett")),
+                 row(2, inline("A2", "Felles IKT"), formula("B2", "1000*2", 2000)),
+                 row(3, formula("A3", 'CONCAT("a","b")', kind="str"), inline("B3", "5"))])
+    client = client_for(world.secretariat)
+    before = counts()
+    preview_url = upload(client, SimpleUploadedFile("plan.xlsx", data))
+    body = client.get(preview_url).content.decode()
+    assert _error_rows(body) == [("3", "Tittel", "Cellen inneholder en formel uten lagret verdi. Lim inn verdien i "
+                                                 "stedet for formelen.")]
+    response = client.post(confirm_url(preview_url))
+    assert response.status_code == 200 and "Filen har 1 feil." in response.content.decode()
+    assert counts() == before
