@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from ..portfolio.models import Measure, StatusUpdate
+from ..access import policy
+from ..portfolio.history import TimelineEntry, measure_timeline
+from ..portfolio.models import Measure
 from ..registry.models import Collaboration
 from ..registry.selectors import memberships_on
 
@@ -16,12 +18,13 @@ def collaborations_with_members() -> QuerySet[Collaboration]:
     return Collaboration.objects.select_related("parent").prefetch_related(members).order_by("name")
 
 
-def status_updates(measure: Measure, *, include_internal: bool = True) -> QuerySet[StatusUpdate]:
-    """The measure's status updates; without `include_internal`, only those
-    registered since it was first published (as on the measure page)."""
-    updates = StatusUpdate.objects.filter(measure=measure).select_related("municipality", "author")
-    if not include_internal:
-        first = measure.history.filter(visibility="published").order_by("history_date") \
-            .values_list("history_date", flat=True).first()
-        updates = updates.filter(created_at__gte=first) if first is not None else updates.none()
-    return updates
+def timeline(user, measure: Measure) -> list[TimelineEntry]:
+    """The measure's timeline as `user` may read it: the same entries, built
+    the same way, as on the measure page (policy.sees_internal_history)."""
+    return measure_timeline(measure, include_internal=policy.sees_internal_history(user, measure))
+
+
+def status_update_entries(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """The timeline's status updates (overall and parts), newest report date first."""
+    return sorted((e for e in entries if e.status is not None),
+                  key=lambda e: (e.status.reported_on, e.when), reverse=True)

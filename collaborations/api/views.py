@@ -20,7 +20,6 @@ from django_ratelimit.decorators import ratelimit
 
 from ..access import policy
 from ..access.policy import Action
-from ..common.history import who
 from ..portfolio.selectors import measures_for_list
 from . import selectors
 
@@ -100,6 +99,7 @@ def measure_list(request: HttpRequest, slug: str) -> JsonResponse:
 def measure_detail(request: HttpRequest, measure_id: int) -> JsonResponse:
     measure = policy.get_measure_for_user(request.user, measure_id)
     internal = policy.allows(request.user, Action.VIEW_INTERNAL, measure.collaboration)
+    entries = selectors.timeline(request.user, measure)
     row = _measure_row(measure, show_visibility=internal)
     row.update({
         "collaboration": {"slug": measure.collaboration.slug, "name": measure.collaboration.name},
@@ -116,23 +116,10 @@ def measure_detail(request: HttpRequest, measure_id: int) -> JsonResponse:
         "follow_up_due": _date(measure.follow_up_due),
         "starts_on": _date(measure.starts_on),
         "ends_on": _date(measure.ends_on),
-        "status_updates": [_update_row(u, internal=internal) for u in selectors.status_updates(
-            measure, include_internal=policy.sees_internal_history(request.user, measure))],
+        # One representation of a timeline entry (TimelineEntry.as_dict), as on
+        # the measure page: who, when and why for everyone who may see the measure.
+        "status_updates": [e.as_dict() for e in selectors.status_update_entries(entries)],
+        "timeline": [e.as_dict() for e in entries],
     })
     return JsonResponse(row)
 
-
-def _update_row(update, *, internal: bool) -> dict:
-    row = {
-        "reported_on": _date(update.reported_on),
-        "municipality": update.municipality.name if update.municipality else None,
-        "phase": update.phase, "phase_label": update.get_phase_display(),
-        "light": update.traffic_light, "light_label": update.get_traffic_light_display(),
-        "light_reason": update.light_reason, "status_text": update.status_text,
-        "follow_up_text": update.follow_up_text, "follow_up_responsible": update.follow_up_responsible,
-        "follow_up_due": _date(update.follow_up_due),
-    }
-    if internal:  # who wrote it and the comment are for the administration
-        row["author"] = who(update.author) if update.author else None
-        row["reason"] = update.reason
-    return row

@@ -8,6 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Min
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..common.dates import norwegian_date, norwegian_datetime
 from ..common.history import field_changes, latest_as_of, related_labels, rows_as_of, who
 from .models import BOOKKEEPING_FIELDS, STATUS_FIELDS, Measure, Participation, StatusUpdate, Strategy
 
@@ -50,41 +55,167 @@ def strategies_as_of(strategy_ids, moment: dt.datetime) -> dict[int, object]:
     return rows_as_of(Strategy, strategy_ids, moment)
 
 
-def status_updates_as_of(measure_ids: list[int], moment: dt.datetime) -> dict[int, list[StatusUpdate]]:
-    """Status updates registered no later than `moment`, newest first, per measure."""
+def first_published(measure_ids) -> dict[int, dt.datetime]:
+    """When each measure was first published, by its history; a measure never
+    published is left out."""
+    rows = (Measure.history.model.objects.filter(id__in=list(measure_ids), visibility="published")
+            .values("id").annotate(first=Min("history_date")).values_list("id", "first"))
+    return dict(rows)
+
+
+def status_updates_as_of(measure_ids: list[int], moment: dt.datetime, *,
+                         include_internal: bool = True) -> dict[int, list[StatusUpdate]]:
+    """Status updates registered no later than `moment`, per measure.
+
+    `include_internal=False` (a report for the public or a council): what was
+    registered while a measure was internal is left out, as in its timeline."""
+    since = None if include_internal else first_published(measure_ids)
     out: dict[int, list[StatusUpdate]] = {}
     for u in StatusUpdate.objects.filter(measure_id__in=measure_ids, created_at__lte=moment) \
-            .select_related("municipality", "author"):
+            .select_related("municipality", "partner", "author"):
+        if since is not None and (u.measure_id not in since or u.created_at < since[u.measure_id]):
+            continue
         out.setdefault(u.measure_id, []).append(u)
     return out
 
 
 # ---------------------------------------------------------------- timeline
+#
+# One representation of a timeline entry. The measure page, the API, the
+# timeline CSV and the reports' narrative all read a TimelineEntry (or its
+# StatusReport); none of them looks at a StatusUpdate or a history row on its
+# own, so what one channel shows of who, when and why, every channel shows.
+# Who may read which entries is decided once, by measure_timeline's
+# `include_internal` (policy.sees_internal_history); every entry a reader may
+# see is shown whole: who, when, why and what.
 
-@dataclass
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """What a status update says: phase, light and the narratives."""
+
+    reported_on: dt.date
+    phase: str
+    phase_label: str
+    light: str
+    light_label: str
+    light_reason: str = ""
+    status_text: str = ""
+    follow_up_text: str = ""
+    follow_up_responsible: str = ""
+    follow_up_due: dt.date | None = None
+
+    @classmethod
+    def of(cls, update: StatusUpdate) -> StatusReport:
+        return cls(reported_on=update.reported_on, phase=update.phase, phase_label=str(update.get_phase_display()),
+                   light=update.traffic_light, light_label=str(update.get_traffic_light_display()),
+                   light_reason=update.light_reason, status_text=update.status_text,
+                   follow_up_text=update.follow_up_text, follow_up_responsible=update.follow_up_responsible,
+                   follow_up_due=update.follow_up_due)
+
+    def as_dict(self) -> dict:
+        return {"reported_on": _iso(self.reported_on), "phase": self.phase, "phase_label": self.phase_label,
+                "light": self.light, "light_label": self.light_label, "light_reason": self.light_reason,
+                "status_text": self.status_text, "follow_up_text": self.follow_up_text,
+                "follow_up_responsible": self.follow_up_responsible, "follow_up_due": _iso(self.follow_up_due)}
+
+
+@dataclass(frozen=True)
 class TimelineEntry:
+    """One entry of a measure's timeline as every channel shows it: who
+    (`author`), when, why (`reason`), what (`changes`, and `status` for a
+    status update)."""
+
     when: dt.datetime
     kind: str                       # "status", "part", "change", "created", "joined", "left"
-    who: str
+    author: str
     reason: str = ""
-    changes: list[tuple[str, str, str]] = field(default_factory=list)
-    update: StatusUpdate | None = None
-    municipality: str = ""
-    on_behalf: bool = False
+    changes: tuple[tuple[str, str, str], ...] = ()
+    municipality: str = ""          # whose part (a municipality or an outside partner), or who joined or left
+    on_behalf: bool = False         # the secretariat registered the part for the municipality
+    status: StatusReport | None = None
+
+    @property
+    def title(self) -> str:
+        """The entry's heading, in words."""
+        if self.kind == "status":
+            return _("Statusoppdatering")
+        if self.kind == "part":
+            return _("Delen til %(m)s") % {"m": self.municipality}
+        if self.kind == "created":
+            return _("Tiltaket ble registrert")
+        if self.kind == "joined":
+            return _("%(m)s ble med i tiltaket") % {"m": self.municipality}
+        if self.kind == "left":
+            return _("%(m)s gikk ut av tiltaket") % {"m": self.municipality}
+        return _("Tiltaket ble endret")
+
+    @property
+    def byline(self) -> str:
+        """Who, as the entry says it: «Siri Sekretær på vegne av Kåfjord»."""
+        if self.on_behalf:
+            return _("%(who)s på vegne av %(m)s") % {"who": self.author, "m": self.municipality}
+        return self.author
+
+    def as_dict(self) -> dict:
+        """The entry as JSON (the API) and as a table row (the CSV) read it."""
+        data = {"when": _iso(self.when), "kind": self.kind, "title": self.title, "author": self.author,
+                "on_behalf": self.on_behalf, "byline": self.byline, "reason": self.reason,
+                "municipality": self.municipality or None,
+                "changes": [{"field": str(label), "old": str(old), "new": str(new)}
+                            for label, old, new in self.changes]}
+        if self.status is not None:
+            data.update(self.status.as_dict())
+        return data
+
+    def as_row(self) -> list[str]:
+        """The entry as a table row (the timeline CSV), under TIMELINE_COLUMNS."""
+        s = self.status
+        changes = "; ".join(f"{label}: {old} → {new}" if new else f"{label}: {old}" for label, old, new in self.changes)
+        return [norwegian_datetime(self.when), self.title, self.byline, self.reason,
+                norwegian_date(s.reported_on) if s else "", s.phase_label if s else "", s.light_label if s else "",
+                s.light_reason if s else "", s.status_text if s else "", s.follow_up_text if s else "",
+                s.follow_up_responsible if s else "", norwegian_date(s.follow_up_due) if s else "", changes]
 
 
-def measure_timeline(measure: Measure, updates: list[StatusUpdate], *,
+# The headers over TimelineEntry.as_row.
+TIMELINE_COLUMNS = (
+    gettext_lazy("Tidspunkt"), gettext_lazy("Hendelse"), gettext_lazy("Hvem"), gettext_lazy("Hvorfor"),
+    gettext_lazy("Gjelder dato"), gettext_lazy("Fase"), gettext_lazy("Trafikklys"), gettext_lazy("Begrunnelse"),
+    gettext_lazy("Hva har skjedd"), gettext_lazy("Oppfølging"), gettext_lazy("Oppfølging: hvem"),
+    gettext_lazy("Frist"), gettext_lazy("Endringer"),
+)
+
+
+def entry_for_update(update: StatusUpdate, *, changes=()) -> TimelineEntry:
+    """A status update as a timeline entry (the overall status, or a
+    municipality's or an outside partner's own part)."""
+    is_part = bool(update.municipality_id or update.partner_id)
+    return TimelineEntry(when=update.created_at, kind="part" if is_part else "status", author=who(update.author),
+                         reason=update.reason or "", changes=tuple(changes),
+                         municipality=str(update.municipality or update.partner or ""), on_behalf=update.on_behalf,
+                         status=StatusReport.of(update))
+
+
+def measure_timeline(measure: Measure, updates: list[StatusUpdate] | None = None, *,
                      include_internal: bool = True) -> list[TimelineEntry]:
     """Every status update and every change to the measure, newest first:
     who, when, why, and field by field old → new (phase and light included).
+    `updates` is the measure's status updates when the caller has them already.
 
-    `include_internal=False` (for those who may not see internal items): what
-    was recorded while the measure was internal is left out, so its history
-    starts the day it was first published, as if created then.
+    `include_internal=False` (for those who may not see internal items,
+    policy.sees_internal_history): what was recorded while the measure was
+    internal is left out, so its history starts the day it was first
+    published, as if created then.
 
     An overall status update and the history row it wrote are shown as one
     entry: the row is the same author's, written in the same transaction just
     before the update itself."""
+    if updates is None:
+        updates = list(measure.status_updates.select_related("author", "municipality", "partner"))
     records = list(measure.history.select_related("history_user").order_by("history_date", "history_id"))
     published_from = None
     if not include_internal:
@@ -102,31 +233,28 @@ def measure_timeline(measure: Measure, updates: list[StatusUpdate], *,
             pending.append((record, "change", field_changes(previous, record, model=Measure, exclude=BOOKKEEPING_FIELDS,
                                                             labels=labels)))
         previous = record
-    previous_part: dict[int, StatusUpdate] = {}
+    previous_part: dict[tuple, StatusUpdate] = {}
     for u in sorted(updates, key=lambda u: (u.created_at, u.pk)):
         part = ("m", u.municipality_id) if u.municipality_id else ("p", u.partner_id) if u.partner_id else None
-        entry = TimelineEntry(when=u.created_at, kind="part" if part else "status", who=who(u.author),
-                              reason=u.reason, update=u, municipality=str(u.municipality or u.partner or ""),
-                              on_behalf=u.on_behalf)
+        changes = []
         if part is not None:
             before = previous_part.get(part)
             if before is not None:
-                entry.changes = field_changes(before, u, model=StatusUpdate, fields=STATUS_FIELDS, summarise=PART_TEXTS)
+                changes = field_changes(before, u, model=StatusUpdate, fields=STATUS_FIELDS, summarise=PART_TEXTS)
             previous_part[part] = u
         else:
-            for i, (record, kind, changes) in enumerate(pending):
+            for i, (record, kind, record_changes) in enumerate(pending):
                 close = abs((u.created_at - record.history_date).total_seconds()) <= 5
                 if kind == "change" and close and record.history_user_id == u.author_id:
-                    entry.changes = changes
-                    entry.reason = u.reason or ""
+                    changes = record_changes
                     pending.pop(i)
                     break
-        entries.append(entry)
+        entries.append(entry_for_update(u, changes=changes))
     for record, kind, changes in pending:
         if kind == "change" and not changes:
             continue  # a save that changed nothing visible
-        entries.append(TimelineEntry(when=record.history_date, kind=kind, who=who(record.history_user),
-                                     reason=record.history_change_reason or "", changes=changes))
+        entries.append(TimelineEntry(when=record.history_date, kind=kind, author=who(record.history_user),
+                                     reason=record.history_change_reason or "", changes=tuple(changes)))
     HistoricalParticipation = Participation.history.model
     for rec in HistoricalParticipation.objects.filter(measure_id=measure.pk).select_related(
             "history_user", "municipality"):
@@ -136,7 +264,7 @@ def measure_timeline(measure: Measure, updates: list[StatusUpdate], *,
                        and (rec.history_date - records[0].history_date).total_seconds() <= 5)
         if rec.history_type in "+-" and not at_creation:
             entries.append(TimelineEntry(when=rec.history_date, kind="joined" if rec.history_type == "+" else "left",
-                                         who=who(rec.history_user), reason=rec.history_change_reason or "",
+                                         author=who(rec.history_user), reason=rec.history_change_reason or "",
                                          municipality=str(rec.municipality)))
     order = {"status": 0, "part": 1, "change": 2, "joined": 3, "left": 3, "created": 4}
     entries.sort(key=lambda e: (e.when, -order[e.kind]), reverse=True)

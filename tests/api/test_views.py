@@ -87,18 +87,22 @@ def test_it_lists_measures_for_anonymous_in_three_queries(client, world, django_
         client.get(measures_url(world))
 
 
-def test_it_shows_a_measure_with_its_status_updates(client, world):
+def test_it_shows_a_measure_with_its_status_updates_who_and_why_to_everyone_who_sees_it(client, world):
+    """Who wrote a status update and why are part of the timeline, as on the
+    measure page: anonymous visitors and politicians read them too."""
     measure_post_status_update(acting_user=world.admin_kafjord, measure=world.shared,
                                reported_on=dt.date(2024, 5, 2), phase="in_progress", traffic_light="green",
                                status_text="Godt i gang", reason="Vårens rapportering")
-    data = client.get(reverse("api_measure", args=[world.shared.pk])).json()
-    assert data["title"] == "Nytt sak- og arkivsystem"
-    assert data["status_updates"][0]["status_text"] == "Godt i gang"
-    assert "author" not in data["status_updates"][0] and "reason" not in data["status_updates"][0]
-    client.force_login(world.secretariat)
-    data = client.get(reverse("api_measure", args=[world.shared.pk])).json()
-    assert data["status_updates"][0]["author"] == "Kari Kåfjord"
-    assert data["status_updates"][0]["reason"] == "Vårens rapportering"
+    for user in (None, world.politician_kafjord, world.secretariat):
+        if user is not None:
+            client.force_login(user)
+        data = client.get(reverse("api_measure", args=[world.shared.pk])).json()
+        assert data["title"] == "Nytt sak- og arkivsystem"
+        update = data["status_updates"][0]
+        assert update["status_text"] == "Godt i gang"
+        assert (update["author"], update["reason"]) == ("Kari Kåfjord", "Vårens rapportering")
+        assert (update["reported_on"], update["kind"], update["municipality"]) == ("2024-05-02", "status", None)
+        assert data["timeline"][0] == update  # the newest entry of the timeline is that update
 
 
 def test_it_answers_404_in_json_for_internal_and_missing_measures(client, world):

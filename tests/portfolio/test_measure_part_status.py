@@ -97,7 +97,7 @@ def test_it_shows_what_changed_since_the_municipalitys_previous_part(client, wor
     newest, first = [e for e in timeline if e.kind == "part"]
     assert ("Trafikklys", "I rute", "Ikke i rute") in newest.changes
     assert ("Begrunnelse for trafikklys", "endret", "") in newest.changes
-    assert first.changes == []  # the first report has nothing to compare with
+    assert first.changes == ()  # the first report has nothing to compare with
 
 
 def test_it_shows_the_overall_status_and_each_part_updated_apart(client, world):

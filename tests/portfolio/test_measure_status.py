@@ -193,7 +193,7 @@ def test_it_swaps_the_live_part_in_place_with_htmx(client, world):
     assert "<html" not in body
     assert "Statusoppdateringen er lagret." in body
     first = response.context["timeline"][0]
-    assert first.kind == "status" and first.update.status_text == "Ny status"
+    assert first.kind == "status" and first.status.status_text == "Ny status"
     assert "Ny status" in body[body.index('id="tidslinje"'):]
 
 

@@ -1,0 +1,68 @@
+"""TimelineEntry, the one representation of a timeline entry: what it says
+of a status update, a part reported on behalf of a municipality, an outside
+partner's part and a change, as JSON (as_dict) and as a table row (as_row)."""
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+from collaborations.portfolio.history import measure_timeline
+from collaborations.portfolio.services import measure_post_status_update, measure_update
+from tests.factories import make_partner_user
+
+TODAY = timezone.localdate()
+
+
+def test_a_status_update_entry_says_who_when_why_and_what(world):
+    update = measure_post_status_update(
+        acting_user=world.admin_kafjord, measure=world.shared, reported_on=dt.date(2024, 5, 2), phase="in_progress",
+        traffic_light="amber", light_reason="Forsinket levering", status_text="Leverandør valgt",
+        follow_up_text="Ny tidsplan", follow_up_responsible="IT-leder", follow_up_due=dt.date(2025, 3, 1),
+        reason="Vårens rapportering")
+
+    entry = measure_timeline(world.shared)[0]
+
+    assert (entry.kind, entry.title, entry.byline, entry.reason) == (
+        "status", "Statusoppdatering", "Kari Kåfjord", "Vårens rapportering")
+    data = entry.as_dict()
+    assert data == {
+        "when": update.created_at.isoformat(), "kind": "status", "title": "Statusoppdatering",
+        "author": "Kari Kåfjord", "on_behalf": False, "byline": "Kari Kåfjord", "reason": "Vårens rapportering",
+        "municipality": None, "changes": data["changes"], "reported_on": "2024-05-02", "phase": "in_progress",
+        "phase_label": "Under gjennomføring", "light": "amber", "light_label": "Risiko",
+        "light_reason": "Forsinket levering", "status_text": "Leverandør valgt", "follow_up_text": "Ny tidsplan",
+        "follow_up_responsible": "IT-leder", "follow_up_due": "2025-03-01"}
+    assert {"field": "Trafikklys", "old": "I rute", "new": "Risiko"} in data["changes"]
+    row = entry.as_row()
+    assert row[1:12] == ["Statusoppdatering", "Kari Kåfjord", "Vårens rapportering", "02.05.2024",
+                         "Under gjennomføring", "Risiko", "Forsinket levering", "Leverandør valgt", "Ny tidsplan",
+                         "IT-leder", "01.03.2025"]
+    assert "Trafikklys: I rute → Risiko" in row[12]
+
+
+def test_a_part_on_behalf_and_an_outside_partner_s_part_name_whose_part_it_is(world):
+    partner, partner_user = make_partner_user(world)
+    measure_post_status_update(acting_user=world.secretariat, measure=world.shared, reported_on=TODAY,
+                               phase="in_progress", traffic_light="green", municipality=world.lyngen, on_behalf=True,
+                               reason="Etter telefon med Lyngen")
+    measure_post_status_update(acting_user=partner_user, measure=world.shared, reported_on=TODAY,
+                               phase="in_progress", traffic_light="green", partner=partner)
+
+    by_partner, on_behalf = [e for e in measure_timeline(world.shared) if e.kind == "part"]
+
+    assert (on_behalf.title, on_behalf.byline) == ("Delen til Lyngen", "Siri Sekretær på vegne av Lyngen")
+    assert on_behalf.as_dict()["municipality"] == "Lyngen" and on_behalf.as_dict()["on_behalf"] is True
+    assert (by_partner.title, by_partner.byline) == ("Delen til UNN HF", "Pia Partner")
+
+
+def test_the_page_shows_why_a_measure_was_registered_as_every_other_channel_does(client, world):
+    world.shared.refresh_from_db()
+    measure_update(acting_user=world.secretariat, measure=world.shared, expected_version=world.shared.version,
+                   reason="Nytt navn", title="Felles sak- og arkivsystem")
+    created = measure_timeline(world.shared)[-1]
+    assert created.kind == "created" and created.reason == "Testdata"
+
+    body = client.get(reverse("measure_detail", args=[world.shared.pk])).content.decode()
+
+    assert "<strong>Hvorfor:</strong> Testdata" in body
