@@ -1,6 +1,7 @@
 """Exports of the portfolio. CSV for Excel as used in Norway: semicolons,
 UTF-8 with a byte-order mark, Norwegian headers, dates as dd.mm.åååå.
-Filtered by the policy like every page."""
+Filtered by the policy like every page; a measure's timeline is written from
+the same entries the measure page and the API show (TimelineEntry.as_row)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from django.views.decorators.http import require_GET
 from ..access import policy
 from ..access.policy import Action
 from ..common.dates import norwegian_date
+from ..portfolio.history import TIMELINE_COLUMNS
 from ..portfolio.selectors import measures_for_list
+from . import selectors
 
 # Excel runs a cell that starts with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -30,16 +33,19 @@ def _cell(value) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+def _csv_response(filename: str) -> tuple[HttpResponse, object]:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    return response, csv.writer(response, delimiter=";", lineterminator="\r\n")
+
+
 @require_GET
 def measures_csv(request: HttpRequest, slug: str) -> HttpResponse:
     collaboration = policy.get_collaboration_for_user(request.user, slug)
     measures = measures_for_list(request.user, collaboration)
     show_visibility = policy.allows(request.user, Action.VIEW_INTERNAL, collaboration)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"tiltak-{collaboration.slug}-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
+    response, writer = _csv_response(f"tiltak-{collaboration.slug}-{timezone.localdate():%Y-%m-%d}.csv")
     headers = [_("Strategi"), _("Tiltak"), _("Ansvarlig"), _("Ansvarlig kommune"), _("Deltakere"), _("Fase"),
                _("Trafikklys"), _("Begrunnelse"), _("Status"), _("Oppfølging"), _("Oppfølging: hvem"),
                _("Frist"), _("Startdato"), _("Sluttdato"), _("Sist oppdatert")]
@@ -56,4 +62,16 @@ def measures_csv(request: HttpRequest, slug: str) -> HttpResponse:
         if show_visibility:
             row.append(m.get_visibility_display())
         writer.writerow([_cell(v) for v in row])
+    return response
+
+
+@require_GET
+def measure_timeline_csv(request: HttpRequest, measure_id: int) -> HttpResponse:
+    """A measure's timeline as the measure page shows it to the same user:
+    who, when, why and what, newest first."""
+    measure = policy.get_measure_for_user(request.user, measure_id)
+    response, writer = _csv_response(f"tidslinje-tiltak-{measure.pk}-{timezone.localdate():%Y-%m-%d}.csv")
+    writer.writerow([str(c) for c in TIMELINE_COLUMNS])
+    for entry in selectors.timeline(request.user, measure):
+        writer.writerow([_cell(v) for v in entry.as_row()])
     return response

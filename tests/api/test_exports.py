@@ -70,3 +70,20 @@ def test_it_exports_in_a_fixed_number_of_queries(client, world, django_assert_nu
 
 def test_it_answers_404_for_an_unknown_collaboration(client, world):
     assert client.get(reverse("measures_csv", args=["finnes-ikke"])).status_code == 404
+
+
+def test_it_exports_a_measures_timeline_with_who_when_and_why(client, world):
+    from collaborations.portfolio.services import measure_post_status_update
+
+    measure_post_status_update(acting_user=world.admin_kafjord, measure=world.shared, reported_on=dt.date(2024, 5, 2),
+                               phase="in_progress", traffic_light="green", status_text="Godt i gang",
+                               reason="=HYPERLINK(\"http://x\")")
+    response = client.get(reverse("measure_timeline_csv", args=[world.shared.pk]))
+    assert response["Content-Disposition"].startswith(f'attachment; filename="tidslinje-tiltak-{world.shared.pk}-')
+    table = rows(response)
+    assert table[0] == ["Tidspunkt", "Hendelse", "Hvem", "Hvorfor", "Gjelder dato", "Fase", "Trafikklys",
+                        "Begrunnelse", "Hva har skjedd", "Oppfølging", "Oppfølging: hvem", "Frist", "Endringer"]
+    newest = table[1]
+    assert newest[1:5] == ["Statusoppdatering", "Kari Kåfjord", "'=HYPERLINK(\"http://x\")", "02.05.2024"]
+    assert newest[8] == "Godt i gang" and "Fase: Foreslått → Under gjennomføring" in newest[12]
+    assert [r[1] for r in table[1:]] == ["Statusoppdatering", "Tiltaket ble registrert"]
