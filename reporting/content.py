@@ -29,7 +29,13 @@ from collaborations.economy.history import agreements_as_of, cost_keys_as_of
 from collaborations.economy.models import HostAgreement
 from collaborations.economy.payments import agreement_payable, distribute, measure_payable
 from collaborations.economy.selectors import memberships_by_municipality
-from collaborations.portfolio.history import MeasureAsOf, portfolio_as_of, status_updates_as_of, strategies_as_of
+from collaborations.portfolio.history import (
+    MeasureAsOf,
+    entry_for_update,
+    portfolio_as_of,
+    status_updates_as_of,
+    strategies_as_of,
+)
 from collaborations.portfolio.models import CLOSED_PHASES, Measure, OrganisationKind, Phase, TrafficLight
 from collaborations.registry.models import Body, BodyMember, Collaboration, Municipality, Network, Person
 from collaborations.registry.selectors import members_on
@@ -61,10 +67,13 @@ def default_cutoff(report_type: str, year: int, today: dt.date | None = None) ->
 @dataclass
 class NarrativeEntry:
     """One status update as the report prints it: the overall status or a
-    municipality's own part, with its reason and its follow-up."""
+    municipality's (or an outside partner's) own part, with its reason and its
+    follow-up. Built from the timeline's one representation of a status update
+    (portfolio.history.entry_for_update), so the report says what the measure
+    page and the API say; like the report's other content it names no author."""
 
     reported_on: dt.date
-    who: str                 # "Samlet status" or the municipality's name
+    who: str                 # "Samlet status", or whose part: the municipality's or the partner's name
     light: str
     light_label: str
     text: str
@@ -76,11 +85,13 @@ class NarrativeEntry:
 
     @classmethod
     def of(cls, u) -> NarrativeEntry:
-        return cls(reported_on=u.reported_on, who=u.municipality.name if u.municipality_id else _("Samlet status"),
-                   light=u.traffic_light, light_label=str(TrafficLight(u.traffic_light).label),
-                   text=u.status_text, follow_up=u.follow_up_text, light_reason=u.light_reason,
-                   follow_up_responsible=u.follow_up_responsible, follow_up_due=u.follow_up_due,
-                   is_part=bool(u.municipality_id))
+        entry = entry_for_update(u)
+        s = entry.status
+        is_part = entry.kind == "part"
+        return cls(reported_on=s.reported_on, who=entry.municipality if is_part else _("Samlet status"),
+                   light=s.light, light_label=s.light_label, text=s.status_text, follow_up=s.follow_up_text,
+                   light_reason=s.light_reason, follow_up_responsible=s.follow_up_responsible,
+                   follow_up_due=s.follow_up_due, is_part=is_part)
 
 
 @dataclass
@@ -294,7 +305,8 @@ def build_content(*, collaboration: Collaboration, report_type: str, year: int, 
 
     # The measures in scope: a council report covers what its municipality takes part in.
     in_scope = [m for m in portfolio if municipality is None or municipality.pk in m.participant_ids]
-    updates = status_updates_as_of([m.measure_id for m in in_scope], moment)
+    # What was registered while a measure was internal stays out of a report that leaves out internal items.
+    updates = status_updates_as_of([m.measure_id for m in in_scope], moment, include_internal=include_internal)
     rows = {m.measure_id: _measure_row(m, before.get(m.measure_id), updates.get(m.measure_id, []),
                                        start=start, cutoff=cutoff, municipality=municipality, name=name,
                                        people=people, networks=networks, municipalities=municipalities)
@@ -391,7 +403,7 @@ def _measure_row(m: MeasureAsOf, old: MeasureAsOf | None, updates, *, start, cut
             continue  # a council reads its own part, not the other members'
         if start <= u.reported_on <= cutoff:
             narrative.append(NarrativeEntry.of(u))
-        elif u.reported_on < start and not u.municipality_id:
+        elif u.reported_on < start and not (u.municipality_id or u.partner_id):
             last_before = NarrativeEntry.of(u)
     is_open = r.phase not in CLOSED_PHASES
     responsible = people[r.responsible_id].name if r.responsible_id in people else ""
