@@ -159,7 +159,13 @@ class _Handler:
 
 
 def _local(name: str) -> str:
-    return name.rpartition("}")[2]
+    """The name without its namespace prefix (x:row → row)."""
+    return name.rpartition(":")[2] if ":" in name else name
+
+
+def _attribute(attrs: dict[str, str], local: str) -> str:
+    """An attribute by its name without prefix (r:id → id)."""
+    return next((value for name, value in attrs.items() if _local(name) == local), "")
 
 
 def _refuse_declarations(*_args) -> None:
@@ -168,12 +174,12 @@ def _refuse_declarations(*_args) -> None:
 
 def _stream(archive: zipfile.ZipFile, name: str, handler: _Handler, deadline: float | None) -> Iterator[None]:
     """Feed member `name` to `handler` in chunks, yielding after each chunk.
-    Element and attribute names are given without their namespace."""
-    parser = expat.ParserCreate(namespace_separator="}")
+    Names come as written (a producer may prefix them, x:row); handlers
+    compare local names (_local)."""
+    parser = expat.ParserCreate()
     parser.buffer_text = True
-    parser.StartElementHandler = lambda tag, attrs: handler.start(
-        _local(tag), {_local(k): v for k, v in attrs.items()} if attrs else attrs)
-    parser.EndElementHandler = lambda tag: handler.end(_local(tag))
+    parser.StartElementHandler = handler.start
+    parser.EndElementHandler = handler.end
     parser.CharacterDataHandler = handler.text
     parser.StartDoctypeDeclHandler = _refuse_declarations   # no DTD, so no entity expansion
     parser.EntityDeclHandler = _refuse_declarations
@@ -214,6 +220,7 @@ class _Relationships(_Handler):
         self.targets: list[tuple[str, str, str]] = []   # (id, type, target)
 
     def start(self, tag, attrs):
+        tag = tag.rpartition(":")[2] if ":" in tag else tag
         if tag == "Relationship" and attrs.get("TargetMode") != "External":
             self.targets.append((attrs.get("Id", ""), attrs.get("Type", ""), attrs.get("Target", "")))
 
@@ -225,8 +232,9 @@ class _WorkbookPart(_Handler):
         self.date1904 = False
 
     def start(self, tag, attrs):
+        tag = tag.rpartition(":")[2] if ":" in tag else tag
         if tag == "sheet":
-            self.sheets.append(attrs.get("id", ""))
+            self.sheets.append(_attribute(attrs, "id"))
         elif tag == "workbookView":
             value = attrs.get("activeTab", "0")
             self.active = int(value) if value.isdigit() else 0
@@ -244,6 +252,7 @@ class _Styles(_Handler):
         self.in_cell_xfs = False
 
     def start(self, tag, attrs):
+        tag = tag.rpartition(":")[2] if ":" in tag else tag
         if tag == "numFmt":
             number = attrs.get("numFmtId", "")
             if number.isdigit():
@@ -255,6 +264,7 @@ class _Styles(_Handler):
             self.number_formats.append(int(number) if number.isdigit() else 0)
 
     def end(self, tag):
+        tag = tag.rpartition(":")[2] if ":" in tag else tag
         if tag == "cellXfs":
             self.in_cell_xfs = False
 
@@ -277,6 +287,7 @@ class _SharedStrings(_Handler):
         self.in_text = False
 
     def start(self, tag, attrs):
+        tag = tag.rpartition(":")[2] if ":" in tag else tag
         if tag == "si":
             self.parts = []
         elif tag == "rPh":
@@ -285,6 +296,7 @@ class _SharedStrings(_Handler):
             self.in_text = True
 
     def end(self, tag):
+        tag = tag.rpartition(":")[2] if ":" in tag else tag
         if tag == "t":
             self.in_text = False
         elif tag == "rPh":
@@ -336,6 +348,7 @@ class _Sheet(_Handler):
                                      "sammenslåingene og prøv igjen.") % {"max": MAX_MERGED})
 
     def start(self, tag, attrs):
+        tag = tag.rpartition(":")[2] if ":" in tag else tag
         if self.after_data:
             if tag == "mergeCell":
                 self._merge(attrs.get("ref", ""))
@@ -378,6 +391,7 @@ class _Sheet(_Handler):
             (self.value if self.inline is None else self.inline).append(data)
 
     def end(self, tag):
+        tag = tag.rpartition(":")[2] if ":" in tag else tag
         if tag in ("v", "t"):
             self.capture = False
         elif tag == "rPh":

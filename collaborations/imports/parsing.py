@@ -258,7 +258,11 @@ def _csv_records(content: bytes) -> tuple[Iterator[tuple[int, dict[int, object]]
             for number, cells in enumerate(reader, start=1):  # a record is a row, even over several lines
                 if cells:
                     yield number, dict(enumerate(cells, start=1))
-        except csv.Error:
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise _rejected(_("En celle i raden har mer tekst enn en CSV-fil her kan ha (over %(max)d tegn). "
+                                  "Høyst %(limit)d tegn er tillatt.")
+                                % {"max": csv.field_size_limit(), "limit": TEXT_LIMIT}, row=number + 1) from None
             raise _rejected(_("Filen kunne ikke leses som CSV (rad %(row)d).") % {"row": number + 1}) from None
 
     return records(), encoding

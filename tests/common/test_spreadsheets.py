@@ -186,3 +186,12 @@ def test_it_stops_at_its_deadline():
     with pytest.raises(SpreadsheetError) as caught:
         read(xlsx([row(1, inline("A1", "Tittel"))]), deadline=time.monotonic() - 1)
     assert caught.value.message == "Det tok for lang tid å lese regnearket. Del det opp i mindre filer og prøv igjen."
+
+
+def test_it_reads_a_sheet_whose_producer_prefixes_the_namespace():
+    prefixed = ('<?xml version="1.0" encoding="UTF-8"?><x:worksheet xmlns:x="http://schemas.openxmlformats.org/'
+                'spreadsheetml/2006/main"><x:sheetData><x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>Tittel</x:t>'
+                '</x:is></x:c></x:row><x:row r="2"><x:c r="A2"><x:v>7</x:v></x:c></x:row></x:sheetData>'
+                '</x:worksheet>')
+    assert read(zip_file(parts([("xl/worksheets/sheet1.xml", [(prefixed.encode(), 1)])]))) == [
+        (1, {1: "Tittel"}), (2, {1: 7})]
