@@ -91,6 +91,8 @@ class Results:
     unfinished: list = field(default_factory=list)   # groups of requests still running at the hard stop
     examples: dict = field(default_factory=dict)     # (group, kind) -> "path: detail", first one seen
     elapsed: float = 0.0
+    server_cpu: float | None = None                  # CPU seconds the server's processes used meanwhile
+    load_average: float | None = None                # the machine's 1-minute load average at the end
 
 
 def request(host: str, port: int, method: str, path: str, *, cookie: str = "", body: str = "",
@@ -212,6 +214,13 @@ def summarise(results: Results, name: str | None = None) -> Summary:
                    kinds.count(SERVER_ERROR), kinds.count(CONNECTION_ERROR) + unfinished, kinds.count(UNEXPECTED))
 
 
+def _cpu(results: Results, count: int) -> str:
+    """The server's CPU time per request, a figure less shaken by other work on the machine."""
+    if results.server_cpu is None or not count:
+        return ""
+    return f"; tjenerens CPU-tid {1000 * results.server_cpu / count:.1f} ms per forespørsel"
+
+
 def report(results: Results, groups: list[Group], *, clients: int, seconds: float,
            floor: Results | None = None, earlier_errors: int = 0, out=print) -> bool:
     """Prints the table and the verdict; True when there were no errors (nor `earlier_errors`,
@@ -221,7 +230,7 @@ def report(results: Results, groups: list[Group], *, clients: int, seconds: floa
     if floor_summary:
         out(f"Gulv: /helse/ alene, {clients} klienter i {floor.elapsed:.0f} s: {floor_rps:.1f} forespørsler/s, "
             f"p50 {floor_summary.p50:.1f} ms, p95 {floor_summary.p95:.1f} ms, p99 {floor_summary.p99:.1f} ms, "
-            f"{floor_summary.errors} feil")
+            f"{floor_summary.errors} feil{_cpu(floor, floor_summary.count)}")
     out(f"Blanding: {clients} klienter i {seconds:g} s")
     out("")
     header = (f"{'Gruppe':34} {'antall':>7} {'andel':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'÷gulv':>7} "
@@ -242,7 +251,10 @@ def report(results: Results, groups: list[Group], *, clients: int, seconds: floa
     out("")
     rps = total.count / results.elapsed if results.elapsed else 0.0
     versus = f" ({rps / floor_rps:.2f} × gulvets {floor_rps:.1f}/s)" if floor_rps else ""
-    out(f"Forespørsler/s: {rps:.1f}{versus}; {total.count} forespørsler på {results.elapsed:.1f} s")
+    out(f"Forespørsler/s: {rps:.1f}{versus}; {total.count} forespørsler på {results.elapsed:.1f} s"
+        f"{_cpu(results, total.count)}")
+    if results.load_average is not None:
+        out(f"Maskinens belastning (1 min) ved slutten: {results.load_average:.1f} på {os.cpu_count()} CPU-er")
     out(f"Feil: {total.server_errors} serverfeil (5xx), {total.connection_errors} tilkoblingsfeil, "
         f"{total.unexpected} uventede svar (3xx/4xx)")
     for (group, kind), example in sorted(results.examples.items()):
@@ -469,6 +481,22 @@ class Server:
             time.sleep(0.2)
         raise SystemExit(f"gunicorn startet ikke; logg:\n{self.tail()}")
 
+    def cpu_seconds(self) -> float | None:
+        """User and system CPU time of gunicorn and its workers so far (Linux /proc; None elsewhere)."""
+        if self.process is None:
+            return None
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0
+        try:
+            pids = [self.process.pid] + [int(pid) for pid in Path(f"/proc/{self.process.pid}/task/{self.process.pid}"
+                                                                  "/children").read_text().split()]
+            for pid in pids:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])   # utime, stime
+        except (OSError, ValueError, IndexError):
+            return None
+        return total / tick
+
     def tail(self, lines: int = 40) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:]) if self.log.exists() else ""
 
@@ -510,6 +538,16 @@ def warm_up(host: str, port: int, groups: list[Group]) -> Results:
             if kind:
                 results.examples.setdefault((g.name, kind), f"{target.path}: {outcome}")
     results.elapsed = time.monotonic() - started
+    return results
+
+
+def measured(server: Server, phase) -> Results:
+    """Run a phase and note the server's CPU time and the machine's load meanwhile."""
+    before = server.cpu_seconds()
+    results = phase()
+    after = server.cpu_seconds()
+    results.server_cpu = after - before if before is not None and after is not None and after >= before else None
+    results.load_average = os.getloadavg()[0]
     return results
 
 
@@ -585,19 +623,25 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {kind} i «{group}» under oppvarmingen, f.eks. {example}")
         floor = None
         if args.floor_seconds > 0:
-            floor = run_load(host, port, [Group("gulv", 1, [Target("/helse/")])], clients=args.clients,
-                             seconds=args.floor_seconds, grace=args.grace)
+            floor = measured(server, lambda: run_load(host, port, [Group("gulv", 1, [Target("/helse/")])],
+                                                      clients=args.clients, seconds=args.floor_seconds,
+                                                      grace=args.grace))
         print(f"Kjører blandingen i {args.seconds:g} s ...", flush=True)
-        results = run_load(host, port, groups, clients=args.clients, seconds=args.seconds, grace=args.grace)
+        results = measured(server, lambda: run_load(host, port, groups, clients=args.clients,
+                                                    seconds=args.seconds, grace=args.grace))
         print()
         met = report(results, groups, clients=args.clients, seconds=args.seconds, floor=floor,
                      earlier_errors=cold_summary.errors)
         if not met:
             print(f"\nSiste linjer fra gunicorn:\n{server.tail()}")
         return 0 if met else 1
+    except KeyboardInterrupt:
+        print("\nAvbrutt.", flush=True)
+        return 130
     finally:
         if server is not None:
             server.stop()
+            print("gunicorn er stoppet.", flush=True)
         signal.signal(signal.SIGTERM, previous)
         shutil.rmtree(workdir, ignore_errors=True)
 
