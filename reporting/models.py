@@ -8,9 +8,13 @@ again nor deleted; a correction is a new job that `supersedes` it.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from collaborations.registry.models import Collaboration, Municipality
@@ -49,7 +53,26 @@ class ReportBatch(models.Model):
         return f"{self.get_report_type_display()} {self.year} – {self.collaboration}"
 
 
+def stalled_after() -> dt.timedelta:
+    """How long a job may stay "rendering" before it is certainly abandoned.
+
+    A live worker stops a render at the task's hard time limit and records the
+    outcome; a job still "rendering" after the limit and a margin (a fifth of
+    the limit, 5 to 60 s, for the worker to record that) has lost its worker
+    (a kill -9, a lost machine), and its message waits for the broker's
+    visibility timeout. Read at call time, so it follows the settings.
+    """
+    limit = int(settings.CELERY_TASK_TIME_LIMIT)
+    return dt.timedelta(seconds=limit + min(60, max(5, limit // 5)))
+
+
 class ReportJobQuerySet(models.QuerySet):
+    def stalled(self):
+        """Jobs "rendering" since longer than `stalled_after()`, by the
+        database's clock (which also stamped `started_at`)."""
+        return self.filter(Q(started_at__isnull=True) | Q(started_at__lt=Now() - stalled_after()),
+                           status=ReportJob.Status.RENDERING)
+
     def delete(self):
         if self.filter(published_at__isnull=False).exists():
             raise ReportImmutableError("published reports cannot be deleted")
@@ -139,6 +162,20 @@ class ReportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def stalled_at(self) -> dt.datetime | None:
+        """When a job that is rendering counts as abandoned (see `stalled_after`)."""
+        if self.status != self.Status.RENDERING or self.started_at is None:
+            return None
+        return self.started_at + stalled_after()
+
+    @property
+    def is_stalled(self) -> bool:
+        """Rendering for longer than any live worker would: its worker is gone
+        ("Lag på nytt" is allowed; the beat task takes it over)."""
+        return self.status == self.Status.RENDERING and (
+            self.started_at is None or self.stalled_at < timezone.now())
 
     @property
     def version(self) -> int:

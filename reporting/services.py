@@ -17,7 +17,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.db.models.functions import Now
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from collaborations.access import policy
@@ -118,17 +119,67 @@ def _audit(kind: str, *, acting_user, job: ReportJob, reason: str, new: dict | N
 
 
 @transaction.atomic
-def report_regenerate(*, acting_user, job: ReportJob) -> ReportJob:
+def report_regenerate(*, acting_user, job: ReportJob, reason: str = "") -> ReportJob:
     """Render an unpublished job again (after a failure, or with newer data for
-    a cut-off that has not passed). The old file is replaced."""
+    a cut-off that has not passed). The old file is replaced. A job still
+    rendering is refused unless its worker is gone (`ReportJob.is_stalled`):
+    then this is a take-over by the user."""
     job = _locked(acting_user, job, published=False,
                   refusal=_("Publiserte rapporter kan ikke lages på nytt. Lag en ny, rettet versjon."))
+    if job.status == ReportJob.Status.RENDERING and ReportJob.objects.stalled().filter(pk=job.pk).exists():
+        return report_take_over(job_id=job.pk, acting_user=acting_user,
+                                reason=reason or _("Lag på nytt: arbeidsprosessen hadde stoppet."))
+    if job.status == ReportJob.Status.RENDERING and job.stalled_at is not None:
+        raise DomainError(_("Rapporten lages allerede. Har arbeidsprosessen stoppet, lages den på nytt av seg selv "
+                            "like etter %(time)s.") % {
+            "time": formats.time_format(timezone.localtime(job.stalled_at), "H:i")})
     if job.status in (ReportJob.Status.QUEUED, ReportJob.Status.RENDERING):
         raise DomainError(_("Rapporten lages allerede."))
     ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.QUEUED, error="", finished_at=None)
+    _audit(AuditEvent.Kind.REPORTS_ORDERED, acting_user=acting_user, job=job, reason=reason or _("Lages på nytt"),
+           new={_("Status"): str(ReportJob.Status.QUEUED.label)})
     _enqueue(job.pk)
     job.refresh_from_db()
     return job
+
+
+@transaction.atomic
+def report_take_over(*, job_id: int, acting_user=None, reason: str = "") -> ReportJob | None:
+    """Queue again a job whose worker is gone (rendering since longer than the
+    task's hard time limit and a margin, see `ReportJob.is_stalled`).
+
+    Called every minute by the beat task `take_over_stalled_reports`
+    (`acting_user=None`) and by "Lag på nytt". The row is locked and checked
+    again, so two callers take a job over once; a job that is no longer
+    stalled is left alone (returns None). The new render claims the next
+    attempt number, which fences off anything the lost attempt might still
+    do; the lost attempt's message, when the broker redelivers it, finds the
+    job done and writes nothing. One file per job, as before.
+    """
+    job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
+    if job is None:
+        return None
+    _require(acting_user, job.collaboration)
+    if job.is_published or not ReportJob.objects.stalled().filter(pk=job_id).exists():
+        return None
+    message = _("Arbeidsprosessen stoppet; rapporten lages på nytt.")
+    ReportJob.objects.filter(pk=job_id).update(status=ReportJob.Status.QUEUED, error=message, finished_at=None)
+    log.warning("report job %s: rendering since %s (attempt %s) without a worker; taken over",
+                job_id, job.started_at, job.attempts)
+    _audit(AuditEvent.Kind.REPORTS_ORDERED, acting_user=acting_user, job=job, reason=reason or message,
+           new={_("Status"): str(ReportJob.Status.QUEUED.label), _("Forsøk så langt"): str(job.attempts)})
+    _enqueue(job_id)
+    job.refresh_from_db()
+    return job
+
+
+def reports_take_over_stalled() -> list[int]:
+    """The beat task's run: take over every stalled job (see `report_take_over`)."""
+    taken = []
+    for job_id in ReportJob.objects.stalled().order_by("pk").values_list("pk", flat=True):
+        if report_take_over(job_id=job_id, acting_user=None) is not None:
+            taken.append(job_id)
+    return taken
 
 
 @transaction.atomic
@@ -186,9 +237,11 @@ def report_render(*, job_id: int) -> dict:
 
     1. A job that is done and whose file exists, or that is published, is left
        alone.
-    2. Claim the job: status "rendering", attempts + 1. The attempt number is a
-       fencing token: if a redelivered copy of the task claims the job while
-       this one still runs, only the newest attempt may write.
+    2. Claim the job: status "rendering", attempts + 1, started_at by the
+       database's clock (`take_over_stalled_reports` compares with it). The
+       attempt number is a fencing token: if a redelivered or taken-over copy
+       of the task claims the job while this one still runs, only the newest
+       attempt may write.
     3. Build the content from history and render the PDF (outside any
        transaction: it is the slow part).
     4. Lock the row; if the attempt is still current, replace whatever file
@@ -201,7 +254,7 @@ def report_render(*, job_id: int) -> dict:
                             and default_storage.exists(job.file.name)):
         return {"job_id": job_id, "attempt": None, "skipped": True}
     claimed = ReportJob.objects.filter(pk=job_id, published_at__isnull=True).update(
-        status=ReportJob.Status.RENDERING, attempts=F("attempts") + 1, started_at=timezone.now(),
+        status=ReportJob.Status.RENDERING, attempts=F("attempts") + 1, started_at=Now(),
         finished_at=None, error="")
     if not claimed:
         return {"job_id": job_id, "attempt": None, "skipped": True}

@@ -8,7 +8,12 @@
 * the hard time limit stays well under that visibility timeout (settings
   enforce it), so a task still running is never delivered a second time;
 * the service is idempotent and fenced by the attempt number, and writes to
-  one deterministic archive name: one file per job, whatever happened.
+  one deterministic archive name: one file per job, whatever happened;
+* a job whose whole worker died stays "rendering" until the broker redelivers
+  its message (the visibility timeout, an hour by default), so
+  `take_over_stalled_reports` (beat, every minute) queues it again once it has
+  been rendering longer than the hard time limit and a margin: a live worker
+  would have stopped it by then. The late redelivery then finds it done.
 """
 
 from __future__ import annotations
@@ -84,6 +89,16 @@ def enqueue_render(job_id: int) -> None:
     named queue; the worker tests use a queue of their own."""
     queue = getattr(settings, "REPORTS_QUEUE", "") or None
     render_report.apply_async(args=[job_id], queue=queue)
+
+
+@shared_task(name="reporting.tasks.take_over_stalled_reports")
+def take_over_stalled_reports() -> list[int]:
+    """Beat, every minute: report jobs whose worker is gone are queued again."""
+    with translation.override(settings.LANGUAGE_CODE):
+        taken = services.reports_take_over_stalled()
+    if taken:
+        log.warning("took over stalled report jobs %s", taken)
+    return taken
 
 
 @shared_task(name="reporting.tasks.generate_yearly_reports")
