@@ -136,3 +136,29 @@ def test_it_does_not_rate_limit_logged_in_users(client, world, settings):
     settings.API_ANONYMOUS_RATE = "2/m"
     client.force_login(world.politician_kafjord)
     assert {client.get(reverse("api_collaborations")).status_code for _ in range(5)} == {200}
+
+
+@pytest.mark.parametrize(("role", "expected"), [("anonymous", 11), ("secretariat", 14)])
+def test_it_shows_a_measure_and_its_timeline_in_a_fixed_number_of_queries(client, world, role, expected):
+    """The timeline is built once (measure_timeline) whatever its length."""
+    user = world.users_by_role()[role]
+    if user:
+        client.force_login(user)
+    url = reverse("api_measure", args=[world.shared.pk])
+
+    def post(n):
+        for i in range(n):
+            measure_post_status_update(acting_user=world.admin_kafjord, measure=world.shared,
+                                       reported_on=dt.date(2024, 1, 1) + dt.timedelta(days=i), phase="in_progress",
+                                       traffic_light="green", status_text=f"Oppdatering {i}",
+                                       municipality=world.lyngen if i % 2 else None, reason=f"Runde {i}")
+            world.shared.refresh_from_db()
+
+    post(2)
+    client.get(url)  # warm the session and content-type caches
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    post(18)
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get(url).json()["status_updates"]) == 20
+    assert len(many) == len(few) <= expected, f"api_measure ran {len(many)} queries"
