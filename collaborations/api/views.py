@@ -1,6 +1,7 @@
 """A small read-only JSON API: collaborations, their measures, one measure
-with its status updates. Plain JsonResponse; every answer is filtered by the
-policy exactly as the pages are, so internal items never leak here either.
+with its status updates and timeline. Plain JsonResponse; every answer is
+filtered by the policy exactly as the pages are, so internal items never leak
+here either, and a timeline entry is the measure page's own (TimelineEntry.as_dict).
 
 Keys are English (they are code); labels and messages are Norwegian.
 Anonymous callers are rate-limited per IP address (settings.API_ANONYMOUS_RATE,
