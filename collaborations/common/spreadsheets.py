@@ -95,18 +95,11 @@ class XlsxReader:
         if self.data.startswith(OLE_SIGNATURE):
             raise SpreadsheetError(_("Filen er passordbeskyttet eller lagret i det gamle .xls-formatet. Lagre den "
                                      "som Excel-arbeidsbok (.xlsx) uten passord og prøv igjen."))
-        try:
-            archive = zipfile.ZipFile(BytesIO(self.data))
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-            raise _unreadable() from None
+        archive = _unpacking(zipfile.ZipFile, BytesIO(self.data))
         with archive:
             inspect_archive(archive)
             workbook = _Workbook(archive, self.deadline)
-            try:
-                yield from workbook.rows()
-            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
-                # a member that does not unpack (bad CRC, truncated, a method zipfile lacks)
-                raise _unreadable() from None
+            yield from workbook.rows()
             self.merged = workbook.merged
 
 
@@ -185,19 +178,36 @@ def _stream(archive: zipfile.ZipFile, name: str, handler: _Handler, deadline: fl
     parser.EntityDeclHandler = _refuse_declarations
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     try:
-        with archive.open(name) as stream:
-            while True:
-                if deadline is not None and time.monotonic() > deadline:
-                    raise SpreadsheetError(_("Det tok for lang tid å lese regnearket. Del det opp i mindre filer og "
-                                             "prøv igjen."))
-                chunk = stream.read(CHUNK_BYTES)
-                parser.Parse(chunk, not chunk)
-                if not chunk:
-                    return
-                yield
+        stream = _unpacking(archive.open, name)
+    except KeyError:  # no such member
+        raise _unreadable() from None
+    try:
+        while True:
+            if deadline is not None and time.monotonic() > deadline:
+                raise SpreadsheetError(_("Det tok for lang tid å lese regnearket. Del det opp i mindre filer og "
+                                         "prøv igjen."))
+            chunk = _unpacking(stream.read, CHUNK_BYTES)
+            parser.Parse(chunk, not chunk)
+            if not chunk:
+                return
+            yield
     except _Done:
         return
-    except expat.ExpatError:
+    except (expat.ExpatError, LookupError, UnicodeError):  # broken XML, or an encoding no one has heard of
+        raise _unreadable() from None
+    finally:
+        stream.close()
+
+
+def _unpacking(call, argument):
+    """zipfile's `call`: a damaged archive fails in it in many ways (bad
+    CRC, negative seeks, unknown versions, zlib errors); each is the same
+    unreadable file to the user."""
+    try:
+        return call(argument)
+    except KeyError:
+        raise
+    except Exception:
         raise _unreadable() from None
 
 
@@ -207,6 +217,14 @@ def _consume(archive, name, handler, deadline) -> None:
 
 
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _index(text: str | None, default: int | None = None) -> int | None:
+    """A row number, style or string index as written: plain ASCII digits,
+    at most nine of them; anything else is `default`."""
+    if text and len(text) <= 9 and text.isascii() and text.isdigit():
+        return int(text)
+    return default
 
 
 def _unescape(text: str) -> str:
@@ -237,7 +255,7 @@ class _WorkbookPart(_Handler):
             self.sheets.append(_attribute(attrs, "id"))
         elif tag == "workbookView":
             value = attrs.get("activeTab", "0")
-            self.active = int(value) if value.isdigit() else 0
+            self.active = _index(value, 0)
         elif tag == "workbookPr":
             self.date1904 = attrs.get("date1904", "").lower() in ("1", "true")
 
@@ -255,13 +273,13 @@ class _Styles(_Handler):
         tag = tag.rpartition(":")[2] if ":" in tag else tag
         if tag == "numFmt":
             number = attrs.get("numFmtId", "")
-            if number.isdigit():
-                self.custom[int(number)] = attrs.get("formatCode", "")
+            if _index(number) is not None:
+                self.custom[_index(number)] = attrs.get("formatCode", "")
         elif tag == "cellXfs":
             self.in_cell_xfs = True
         elif tag == "xf" and self.in_cell_xfs:
             number = attrs.get("numFmtId", "0")
-            self.number_formats.append(int(number) if number.isdigit() else 0)
+            self.number_formats.append(_index(number, 0))
 
     def end(self, tag):
         tag = tag.rpartition(":")[2] if ":" in tag else tag
@@ -303,7 +321,7 @@ class _SharedStrings(_Handler):
             self.phonetic -= 1
         elif tag == "si" and self.parts is not None:
             self.strings.append(_unescape("".join(self.parts)))
-            self.parts = None
+            self.parts, self.in_text = None, False
             if len(self.strings) > MAX_SHARED_STRINGS:
                 raise SpreadsheetError(_("Arbeidsboken har mer enn %(max)d ulike tekster. Lagre tiltakene i en "
                                          "egen, mindre arbeidsbok.") % {"max": MAX_SHARED_STRINGS})
@@ -313,9 +331,9 @@ class _SharedStrings(_Handler):
             self.parts.append(data)
 
 
-_COORDINATE = re.compile(r"([A-Za-z]{1,3})\d*$")
-_RANGE = re.compile(r"([A-Za-z]{1,3})(\d{1,7}):([A-Za-z]{1,3})(\d{1,7})$")
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_COORDINATE = re.compile(r"([A-Za-z]{1,3})\d*$", re.ASCII)
+_RANGE = re.compile(r"([A-Za-z]{1,3})(\d{1,7}):([A-Za-z]{1,3})(\d{1,7})$", re.ASCII)
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
 
 
 class _Sheet(_Handler):
@@ -355,7 +373,7 @@ class _Sheet(_Handler):
             return
         if tag == "row":
             number = attrs.get("r")
-            row = int(number) if number and number.isdigit() else self.row + 1 if not number else 0
+            row = _index(number, 0) if number else self.row + 1
             if not self.row < row <= MAX_ROW_NUMBER:
                 raise _unreadable()
             self.row, self.cells, self.column = row, {}, 0
@@ -371,8 +389,8 @@ class _Sheet(_Handler):
             else:
                 self.column += 1
             style = attrs.get("s", "0")
-            self.in_cell, self.kind, self.style = True, attrs.get("t", "n"), int(style) if style.isdigit() else 0
-            self.value, self.inline, self.formula = None, None, False
+            self.in_cell, self.kind, self.style = True, attrs.get("t", "n"), _index(style, 0)
+            self.value, self.inline, self.formula, self.capture = None, None, False, False
         elif not self.in_cell:
             return
         elif tag == "v":
@@ -388,7 +406,9 @@ class _Sheet(_Handler):
 
     def text(self, data):
         if self.capture:
-            (self.value if self.inline is None else self.inline).append(data)
+            target = self.value if self.inline is None else self.inline
+            if target is not None:
+                target.append(data)
 
     def end(self, tag):
         tag = tag.rpartition(":")[2] if ":" in tag else tag
@@ -422,9 +442,10 @@ class _Sheet(_Handler):
         if not text:
             return UNCOMPUTED if self.formula else None
         if self.kind == "s":
-            if not text.isdigit() or int(text) >= len(self.strings):
+            index = _index(text.strip())
+            if index is None or index >= len(self.strings):
                 raise _unreadable()
-            return self.strings[int(text)]
+            return self.strings[index]
         if self.kind == "str":
             return _unescape(text)
         if self.kind == "b":

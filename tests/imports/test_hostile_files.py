@@ -8,8 +8,10 @@ stored as it was written."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
+import random
 import tracemalloc
 
 import pytest
@@ -17,8 +19,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from collaborations.imports.parsing import ImportRejected, parse
 from collaborations.portfolio.models import Measure
-from tests.common.workbooks import MB, inline, parts, row, sheet_xml, xlsx, zip_bomb, zip_file
+from tests.common.workbooks import MB, formula, inline, number, parts, row, shared, sheet_xml, xlsx, zip_bomb, zip_file
 from tests.imports.test_views import _error_rows, client_for, confirm_url, counts, upload
 
 UNREADABLE_XLSX = "Filen kunne ikke leses som et Excel-ark (.xlsx)."
@@ -205,3 +208,60 @@ def test_formulas_markup_and_templates_are_shown_escaped_and_stored_verbatim(wor
         assert stored[title] == description
     export = client.get(reverse("measures_csv", args=["nord-troms"])).content.decode("utf-8-sig")
     assert "'=cmd|' /C calc'!A0" in export and "'@SUM(1+1)" in export and "'+47 1+1" in export
+
+
+# ---------------------------------------------------------------- mangled workbooks
+
+def _mangled(data: bytes, generator: random.Random) -> bytes:
+    data = bytearray(data)
+    for _ in range(generator.randint(1, 4)):
+        at = generator.randrange(len(data))
+        action = generator.choice(["flip", "insert", "delete", "digits"])
+        if action == "flip":
+            data[at] = generator.randrange(256)
+        elif action == "insert":
+            data[at:at] = generator.choice([b"<", b">", b"&", b'"', b"\x00", b"9" * 5000, b"<x>", b"</row>",
+                                            b"\xff\xfe", b"_x0000_", b"\xe2\x80\xae"])
+        elif action == "delete":
+            del data[at:at + generator.randint(1, 40)]
+        else:
+            data[at:at] = "".join(generator.choice("0123456789٣²-+.eE") for _ in range(12)).encode()
+    return bytes(data)
+
+
+def test_a_thousand_mangled_workbooks_give_a_message_or_rows_never_an_exception():
+    """Random damage, inside the XML (re-zipped) and to the zip bytes: parse
+    either reads rows or refuses with a Norwegian message. Seeded, so a
+    failure can be reproduced."""
+    generator = random.Random(9)
+    header = row(1, *(inline(f"{c}1", h) for c, h in zip("ABCDE", ["Tittel", "Frist", "Budsjett", "Potensial",
+                                                                     "Beskrivelse"], strict=True)))
+    body = [row(n, shared(f"A{n}", n % 3), f'<c r="B{n}" s="1"><v>{45000 + n}</v></c>', number(f"C{n}", n * 1.5),
+                formula(f"D{n}", "1+1", 2), inline(f"E{n}", "æøå <b>"))
+            for n in range(2, 12)]
+    sheet = sheet_xml([header, *body], after='<mergeCells count="1"><mergeCell ref="E2:E3"/></mergeCells>')
+    styles = (b'<?xml version="1.0"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+              b'<numFmts count="1"><numFmt numFmtId="164" formatCode="dd.mm.yyyy"/></numFmts><cellXfs count="2">'
+              b'<xf numFmtId="0"/><xf numFmtId="164"/></cellXfs></styleSheet>')
+    members = parts([("xl/worksheets/sheet1.xml", [(sheet, 1)]), ("xl/styles.xml", [(styles, 1)])],
+                    strings=["Felles IKT", "Brann", "Klima"])
+    members["xl/_rels/workbook.xml.rels"] = [(members["xl/_rels/workbook.xml.rels"][0][0].replace(
+        b"</Relationships>", b'<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                             b'relationships/styles" Target="styles.xml"/></Relationships>'), 1)]
+    good = zip_file(members)
+    parsed = parse(SimpleUploadedFile("plan.xlsx", good))
+    assert parsed.rows[0].values["follow_up_due"] == dt.date(2023, 3, 17) and len(parsed.rows) == 10
+    outcomes = {"read": 0, "refused": 0}
+    for attempt in range(1000):
+        if attempt % 2:
+            data = _mangled(good, generator)
+        else:
+            part = generator.choice(list(members))
+            data = zip_file({**members, part: [(_mangled(members[part][0][0], generator), 1)]})
+        try:
+            parse(SimpleUploadedFile("plan.xlsx", data))
+            outcomes["read"] += 1
+        except ImportRejected as rejected:
+            assert all(e.message for e in rejected.errors)
+            outcomes["refused"] += 1
+    assert outcomes["read"] > 50 and outcomes["refused"] > 50, outcomes
