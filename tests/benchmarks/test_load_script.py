@@ -153,7 +153,7 @@ def test_a_short_real_run_on_sqlite_reports_every_group_and_stops_gunicorn():
                          re.M), (group, out)
     assert re.search(r"^Forespørsler/s: [\d.]+ \([\d.]+ × gulvets [\d.]+/s\); \d+ forespørsler", out, re.M), out
     assert "Feil: 0 serverfeil (5xx), 0 tilkoblingsfeil, 0 uventede svar (3xx/4xx)" in out
-    assert out.rstrip().splitlines()[-1] == "Mål: 0 feil med 2 klienter i 3 s: MET"
+    assert out.rstrip().splitlines()[-2:] == ["Mål: 0 feil med 2 klienter i 3 s: MET", "gunicorn er stoppet."]
     port = int(re.search(r"^Tjener: gunicorn, \d+ arbeidere \(sync\), 127\.0\.0\.1:(\d+)", out, re.M).group(1))
     with pytest.raises(ConnectionRefusedError), socket.create_connection(("127.0.0.1", port), timeout=5):
         pass
