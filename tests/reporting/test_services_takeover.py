@@ -156,3 +156,16 @@ def test_only_the_secretariat_takes_over_by_hand(world, media):
         services.report_take_over(job_id=job.pk, acting_user=world.politician_kafjord)
     job.refresh_from_db()
     assert job.status == "rendering" and not AuditEvent.objects.filter(kind=AuditEvent.Kind.REPORTS_ORDERED).exists()
+
+
+def test_the_archive_offers_lag_pa_nytt_only_once_the_worker_is_gone(world, media, client):
+    live = _left_rendering(world, media, seconds_ago=60)
+    stalled = _abandoned(world, media)
+    client.force_login(world.secretariat)
+    regenerate = 'action="{}"'
+    live_row = client.get(reverse("reporting:job_row", args=[live.pk])).content.decode()
+    stalled_row = client.get(reverse("reporting:job_row", args=[stalled.pk])).content.decode()
+    assert regenerate.format(reverse("reporting:regenerate", args=[live.pk])) not in live_row
+    assert regenerate.format(reverse("reporting:regenerate", args=[stalled.pk])) in stalled_row
+    # A stalled job is not finished: it can be made again, not deleted.
+    assert reverse("reporting:delete", args=[stalled.pk]) not in stalled_row
