@@ -8,10 +8,12 @@ the code and it works"; production must set SECRET_KEY and turn DEBUG on only
 on purpose.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -62,12 +64,16 @@ INSTALLED_APPS = [
     "simple_history",
     "django_filters",
     "django_htmx",
+    "axes",
+    "csp",
     "collaborations",
     "reporting",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "collaborations.common.middleware.NorwegianByDefaultMiddleware",
@@ -82,6 +88,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "collaborations.access.middleware.FriendlyPermissionDeniedMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -122,6 +130,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out user name before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -139,6 +149,32 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     # Tests create many users; a slow hash only costs time there.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Login throttling (django-axes; the portal's login and the admin's). After
+# LOGIN_FAILURE_LIMIT failed attempts within LOGIN_COOLOFF_MINUTES a user name
+# is locked for that long, from every address, whatever the spelling: the
+# lock is keyed on the name as authentication reads it (surrounding spaces
+# stripped, NFKC, and case-folded on top), so " admin" or a fullwidth "ａｄｍｉｎ"
+# count against "admin". The address is not a key of its own: another user
+# behind the same municipal firewall still logs in. A successful login clears
+# the count; so does choosing a new password through "Glemt passordet?".
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the address among the keys, lest an attacker escape a
+# lock keyed on the user agent or a cookie by rotating them. This lock is on
+# the user name alone, summed over every address and user agent, so there is
+# nothing to rotate; a username+address key would only ever lock later than it.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_USERNAME_CALLABLE = "collaborations.access.forms.lockout_username"
+AXES_LOCKOUT_CALLABLE = "collaborations.access.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+# A try while locked (even with the right password) does not push the end of
+# the lock further out: the lock ends LOGIN_COOLOFF_MINUTES after the last
+# counted failure, as the page says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Failed attempts only; successful logins are not logged by IP address.
+AXES_DISABLE_ACCESS_LOG = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"  # each role lands where its work is (access.views.start)
@@ -236,6 +272,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Reporting-round reminders, N days before each deadline and the day after (daily 06:00).
     "send-round-reminders": {"task": "collaborations.send_round_reminders",
                              "schedule": crontab(hour=6, minute=0)},
+    # Report jobs whose worker died (kill -9, a lost machine) are taken over within minutes (every minute).
+    "take-over-stalled-reports": {"task": "reporting.tasks.take_over_stalled_reports",
+                                  "schedule": 60.0},
     # Last year's annual reports to every member council and regional council (15 January, 03:00).
     "yearly-reports": {"task": "reporting.tasks.generate_yearly_reports",
                        "schedule": crontab(month_of_year=1, day_of_month=15, hour=3, minute=0)},
@@ -269,10 +308,43 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # installation; a TLS-terminating proxy in front needs BEHIND_PROXY=1.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG and not DEMO and not env.bool("TESTING", default=False))
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG or DEMO else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+# includeSubDomains and preload are on by default in production (check
+# --deploy passes); an installation on a domain whose other hosts cannot all
+# speak HTTPS turns them off with SECURE_HSTS_INCLUDE_SUBDOMAINS=0 and
+# SECURE_HSTS_PRELOAD=0. The preload directive only permits submitting the
+# domain to the browsers' preload list; nobody is submitted automatically.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG and not DEMO)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG and not DEMO)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
+
+# Content-Security-Policy (django-csp): everything from the portal itself.
+# Scripts only from the portal's own files (base.html's tags also carry the
+# response's nonce); no inline script, no eval, and no inline style either
+# (style attributes and <style> blocks are refused: the pages use classes in
+# static/css). No plugins, no framing, no <base> elsewhere, forms post to the
+# portal only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Browser features the portal never uses are switched off for it and for
+# anything it might embed (portal.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = {
+    "accelerometer": [], "camera": [], "geolocation": [], "gyroscope": [], "magnetometer": [],
+    "microphone": [], "payment": [], "usb": [],
+}
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

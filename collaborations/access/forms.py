@@ -8,12 +8,33 @@ the service refuses it again)."""
 
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..common.forms import LENGTH_MESSAGES, NoColonMixin
 from . import selectors
 from .models import Role
+
+
+def normalised_username(value) -> str | None:
+    """A user name as the login form reads it (Django's UsernameField: spaces
+    around it stripped, then NFKC, so a fullwidth "ａｄｍｉｎ" is "admin"), and
+    case-folded on top: every spelling that could log in as one user, and any
+    case of it, is one name to the login lock."""
+    if value is None:
+        return None
+    return unicodedata.normalize("NFKC", str(value).strip()).strip().casefold()
+
+
+def lockout_username(request, credentials: dict | None) -> str | None:
+    """AXES_USERNAME_CALLABLE: the name django-axes counts failed logins
+    against, from what authenticate() was given or else from the POST."""
+    if credentials:
+        return normalised_username(credentials.get("username"))
+    return normalised_username(request.POST.get("username"))
+
 
 # The kind of scope each role needs, as the prefix of the scope's choice value.
 SCOPE_KIND = {Role.MUNICIPAL_ADMIN: "m", Role.POLITICIAN: "m", Role.SECRETARIAT: "c",

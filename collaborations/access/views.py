@@ -1,20 +1,26 @@
-"""Log-in and password reset (Django's own views, with a rate limit on the
-POSTs by django-ratelimit and the reset e-mail in text and HTML), the audit
-trail of a collaboration, its roles page (grant, invite, revoke) and a
-person's page."""
+"""Log-in and password reset (Django's own views; failed logins are counted
+and locked by django-axes, see AXES_* in portal/settings.py; the reset POST
+is rate-limited per address by django-ratelimit and its e-mail is sent by a
+job), the audit trail of a collaboration, its roles page (grant, invite,
+revoke) and a person's page."""
 
 from __future__ import annotations
 
+from functools import partial
+
+from axes.helpers import get_cool_off
+from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
@@ -23,30 +29,39 @@ from ..common.forms import add_service_error
 from ..common.history import who
 from . import policy, selectors, services
 from .filters import AuditEventFilter
-from .forms import InviteForm, RevokeForm, RoleGrantForm
+from .forms import InviteForm, RevokeForm, RoleGrantForm, normalised_username
 from .policy import Action
+from .tasks import send_password_reset
 
-LOGIN_RATE_PER_USERNAME = "10/m"
-LOGIN_RATE_PER_ADDRESS = "60/m"
 RESET_RATE_PER_ADDRESS = "10/h"
 
-_login = auth_views.LoginView.as_view()
-_password_reset = auth_views.PasswordResetView.as_view(
-    email_template_name="registration/password_reset_email.txt",
-    html_email_template_name="registration/password_reset_email.html",
-    subject_template_name="registration/password_reset_subject.txt",
-)
+login = auth_views.LoginView.as_view()
 
 
-@ratelimit(key="ip", rate=LOGIN_RATE_PER_ADDRESS, method="POST", block=False)
-@ratelimit(key="post:username", rate=LOGIN_RATE_PER_USERNAME, method="POST", block=False)
-def login(request: HttpRequest) -> HttpResponse:
-    if getattr(request, "limited", False):
-        return render(request, "registration/login.html", {
-            "form": AuthenticationForm(request), "limited": True,
-            "next": request.POST.get("next", ""),
-        }, status=429)
-    return _login(request)
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """AXES_LOCKOUT_CALLABLE: the login page, in Norwegian, saying the user
+    name is locked for a while and how to get in sooner (status 429). Used for
+    the portal's login and the admin's alike."""
+    minutes = int(get_cool_off(request).total_seconds() // 60)
+    return render(request, "registration/login.html", {
+        "form": AuthenticationForm(request), "limited": True, "cooloff_minutes": minutes,
+        "next": request.POST.get("next", ""),
+    }, status=429)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset form, but the e-mail is built and sent by a job
+    (tasks.send_password_reset): the request does the same work, and takes
+    the same time, whether the address belongs to a user or not."""
+
+    def form_valid(self, form):
+        transaction.on_commit(partial(
+            send_password_reset.delay, form.cleaned_data["email"], domain=self.request.get_host(),
+            use_https=self.request.is_secure(), language=get_language()))
+        return HttpResponseRedirect(self.get_success_url())
+
+
+_password_reset = PasswordResetView.as_view()
 
 
 @ratelimit(key="ip", rate=RESET_RATE_PER_ADDRESS, method="POST", block=False)
@@ -54,6 +69,20 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     if getattr(request, "limited", False):
         return render(request, "registration/password_reset_form.html", {"limited": True}, status=429)
     return _password_reset(request)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choosing a new password through the e-mailed link also lifts a login
+    lock on the user name: whoever holds the link owns the account's e-mail."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if username := normalised_username(form.user.get_username()):  # never reset(username=None): all
+            axes_reset(username=username)
+        return response
+
+
+password_reset_confirm = PasswordResetConfirmView.as_view()
 
 
 NOT_SECRETARIAT = gettext_lazy("Bare sekretariatet for samarbeidet kan lese revisjonssporet.")
