@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..common.dates import norwegian_date, norwegian_datetime
-from ..common.history import field_changes, latest_as_of, related_labels, rows_as_of, who
+from ..common.history import EMPTY, field_changes, label_of, latest_as_of, related_labels, rows_as_of, tracked_fields, who
 from .models import BOOKKEEPING_FIELDS, STATUS_FIELDS, Measure, Participation, StatusUpdate, Strategy
 
 # A municipality's part is compared with its previous part on STATUS_FIELDS; long texts read "endret".
@@ -200,6 +200,54 @@ def entry_for_update(update: StatusUpdate, *, changes=()) -> TimelineEntry:
                          status=StatusReport.of(update))
 
 
+# An old or new value in a diff that was recorded while the measure was internal, for a reader who
+# may not see what was recorded then.
+RECORDED_WHILE_INTERNAL = gettext_lazy("(fra da tiltaket var internt)")
+
+
+def _record_entries(everything: list, *, include_internal: bool, labels: dict) -> list[tuple]:
+    """(record, kind, changes) for each history row the reader may see, in order.
+
+    For a reader without internal history the rows recorded while the measure
+    was internal are left out, and so is every value set then: a field still
+    holding such a value (a status text written while internal and not yet
+    replaced when the measure was published) reads RECORDED_WHILE_INTERNAL in
+    the diff that replaces it, never the text itself."""
+    fields = tracked_fields(Measure, BOOKKEEPING_FIELDS)
+    name_of = {label_of(f): f.name for f in fields}
+    out: list[tuple] = []
+    internal_values: set[str] = set()   # fields whose current value was set while the measure was internal
+    internal_at_previous: set[str] = set()
+    previous_any = previous_shown = None
+    for record in everything:
+        if previous_any is None or record.history_type == "+":
+            changed = {f.name for f in fields}
+        else:
+            changed = {f.name for f in fields if getattr(previous_any, f.attname) != getattr(record, f.attname)}
+        previous_any = record
+        if not include_internal and record.visibility != "published":
+            internal_values |= changed
+            continue
+        internal_values -= changed
+        if previous_shown is None or record.history_type == "+":
+            out.append((record, "created", []))
+        else:
+            changes = []
+            for label, old, new in field_changes(previous_shown, record, model=Measure, exclude=BOOKKEEPING_FIELDS,
+                                                 labels=labels):
+                name = name_of.get(label)
+                old_hidden = name in internal_at_previous and old != EMPTY
+                new_hidden = name in internal_values and new != EMPTY
+                if old_hidden and new_hidden:
+                    continue  # changed and changed back while internal: nothing the reader may see
+                changes.append((label, str(RECORDED_WHILE_INTERNAL) if old_hidden else old,
+                                str(RECORDED_WHILE_INTERNAL) if new_hidden else new))
+            out.append((record, "change", changes))
+        internal_at_previous = set(internal_values)
+        previous_shown = record
+    return out
+
+
 def measure_timeline(measure: Measure, updates: list[StatusUpdate] | None = None, *,
                      include_internal: bool = True) -> list[TimelineEntry]:
     """Every status update and every change to the measure, newest first:
@@ -216,23 +264,15 @@ def measure_timeline(measure: Measure, updates: list[StatusUpdate] | None = None
     before the update itself."""
     if updates is None:
         updates = list(measure.status_updates.select_related("author", "municipality", "partner"))
-    records = list(measure.history.select_related("history_user").order_by("history_date", "history_id"))
+    everything = list(measure.history.select_related("history_user").order_by("history_date", "history_id"))
+    records = everything if include_internal else [r for r in everything if r.visibility == "published"]
     published_from = None
     if not include_internal:
-        records = [r for r in records if r.visibility == "published"]
         published_from = records[0].history_date if records else None
         updates = [u for u in updates if published_from is not None and u.created_at >= published_from]
     labels = related_labels(Measure, records)
     entries: list[TimelineEntry] = []
-    pending = []  # (record, kind, changes) not yet paired with a status update
-    previous = None
-    for record in records:
-        if previous is None or record.history_type == "+":
-            pending.append((record, "created", []))
-        else:
-            pending.append((record, "change", field_changes(previous, record, model=Measure, exclude=BOOKKEEPING_FIELDS,
-                                                            labels=labels)))
-        previous = record
+    pending = _record_entries(everything, include_internal=include_internal, labels=labels)
     previous_part: dict[tuple, StatusUpdate] = {}
     for u in sorted(updates, key=lambda u: (u.created_at, u.pk)):
         part = ("m", u.municipality_id) if u.municipality_id else ("p", u.partner_id) if u.partner_id else None
@@ -243,12 +283,14 @@ def measure_timeline(measure: Measure, updates: list[StatusUpdate] | None = None
                 changes = field_changes(before, u, model=StatusUpdate, fields=STATUS_FIELDS, summarise=PART_TEXTS)
             previous_part[part] = u
         else:
-            for i, (record, kind, record_changes) in enumerate(pending):
-                close = abs((u.created_at - record.history_date).total_seconds()) <= 5
-                if kind == "change" and close and record.history_user_id == u.author_id:
-                    changes = record_changes
-                    pending.pop(i)
-                    break
+            # The row the update wrote: the same author's change within seconds, the nearest one
+            # (a publishing saved just before by the same person is a change of its own).
+            candidates = [(abs((u.created_at - record.history_date).total_seconds()), i)
+                          for i, (record, kind, _c) in enumerate(pending)
+                          if kind == "change" and record.history_user_id == u.author_id
+                          and abs((u.created_at - record.history_date).total_seconds()) <= 5]
+            if candidates:
+                changes = pending.pop(min(candidates)[1])[2]
         entries.append(entry_for_update(u, changes=changes))
     for record, kind, changes in pending:
         if kind == "change" and not changes:

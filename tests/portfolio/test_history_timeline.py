@@ -66,3 +66,37 @@ def test_the_page_shows_why_a_measure_was_registered_as_every_other_channel_does
     body = client.get(reverse("measure_detail", args=[world.shared.pk])).content.decode()
 
     assert "<strong>Hvorfor:</strong> Testdata" in body
+
+
+def test_a_status_written_while_internal_stays_out_of_the_diff_that_replaces_it_after_publishing(client, world):
+    """Published without a new status first: the next status update's diff
+    would show the internal status as its old value. Readers without internal
+    history read «(fra da tiltaket var internt)» there, in every channel."""
+    from collaborations.portfolio.history import RECORDED_WHILE_INTERNAL
+    from tests.factories import make_measure
+
+    draft = make_measure(world.collaboration, participants=[world.kafjord], acting_user=world.secretariat,
+                         title="Felles legevakt", visibility="internal")
+    measure_post_status_update(acting_user=world.secretariat, measure=draft, reported_on=TODAY, phase="in_progress",
+                               traffic_light="red", light_reason="Sårbarhet i nødnettet",
+                               status_text="Intern risikovurdering")
+    draft.refresh_from_db()
+    measure_update(acting_user=world.secretariat, measure=draft, expected_version=draft.version,
+                   reason="Vedtatt i regionrådet", visibility="published")
+    draft.refresh_from_db()
+    measure_post_status_update(acting_user=world.secretariat, measure=draft, reported_on=TODAY, phase="in_progress",
+                               traffic_light="green", status_text="Status etter publisering")
+    urls = [reverse(name, args=[draft.pk]) for name in ("measure_detail", "api_measure", "measure_timeline_csv")]
+
+    public = measure_timeline(draft, include_internal=False)
+    changes = public[0].changes
+    assert ("Status", str(RECORDED_WHILE_INTERNAL), "Status etter publisering") in changes
+    assert ("Trafikklys", str(RECORDED_WHILE_INTERNAL), "I rute") in changes
+    for url in urls:
+        body = client.get(url).content.decode("utf-8")
+        for secret in ("Sårbarhet i nødnettet", "Intern risikovurdering"):
+            assert secret not in body, (url, secret)
+    client.force_login(world.secretariat)
+    inside = measure_timeline(draft, include_internal=True)
+    assert ("Status", "Intern risikovurdering", "Status etter publisering") in inside[0].changes
+    assert "Sårbarhet i nødnettet" in client.get(urls[2]).content.decode("utf-8")
