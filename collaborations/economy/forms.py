@@ -4,6 +4,7 @@ Each saves through economy.services with the reason typed here."""
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,16 @@ class NorwegianDecimalField(forms.DecimalField):
             if "," not in value and value.count(".") == 1:
                 value = value.replace(".", ",")
         return super().to_python(value)
+
+
+def _limit(field: forms.CharField) -> None:
+    """The TEXT_LIMIT of a field made from a TextField. (Setting `max_length`
+    after the field is made only sets the widget's attribute: the validator
+    must be added, or 1 MB is saved.)"""
+    field.max_length = TEXT_LIMIT
+    field.validators.append(MaxLengthValidator(TEXT_LIMIT))
+    field.error_messages.update(LENGTH_MESSAGES)
+    field.widget.attrs["maxlength"] = TEXT_LIMIT
 
 
 def reason_field(label, required_message):
@@ -68,8 +79,7 @@ class AgreementForm(NoColonMixin, forms.ModelForm):
         self.fields["notice_months"].help_text = _(
             "Tidligste uttreden regnes fra datoen oppsigelsen gis. Tomt: kommuneloven § 20-4 gjelder.")
         for name in ("delegated_authority", "exit_terms"):
-            self.fields[name].max_length = TEXT_LIMIT
-            self.fields[name].widget.attrs["maxlength"] = TEXT_LIMIT
+            _limit(self.fields[name])
         if self.instance.pk is None:
             self.fields["reason"].label = _("Hvorfor registreres avtalen?")
             self.fields["reason"].error_messages["required"] = _("Skriv kort hvorfor avtalen registreres.")
@@ -140,6 +150,7 @@ class CostKeyForm(NoColonMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        _limit(self.fields["description"])
         self.fields["fixed_share_percent"].help_text = _("Deles likt mellom kommunene som betaler.")
         self.fields["population_share_percent"].help_text = _(
             "Deles etter innbyggertall. De to andelene må til sammen bli 100 %.")

@@ -6,11 +6,12 @@ people, outside partners, population figures)."""
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..common.forms import LENGTH_MESSAGES, DateInput, HistoryIdField, NoColonMixin, long_text
+from ..common.forms import LENGTH_MESSAGES, TEXT_LIMIT, DateInput, HistoryIdField, NoColonMixin, long_text
 from .models import (
     Body,
     BodyMember,
@@ -135,6 +136,10 @@ class NetworkForm(NoColonMixin, forms.ModelForm):
         self.fields["coordinator"].queryset = people
         self.fields["coordinator"].empty_label = _("Ingen koordinator")
         self.fields["visibility"].choices = Visibility.choices
+        # The description is a TextField: without a limit here, 1 MB would be saved (and shown).
+        self.fields["description"].validators.append(MaxLengthValidator(TEXT_LIMIT))
+        self.fields["description"].error_messages.update(LENGTH_MESSAGES)
+        self.fields["description"].widget.attrs["maxlength"] = TEXT_LIMIT
         if self.instance.pk is None:
             self.fields["reason"].label = _("Hvorfor opprettes nettverket?")
         if not may_set_coordinator:

@@ -1,0 +1,324 @@
+"""The hostile corpus for every free-text field (issue 12, "make the red team
+part of the suite"; the import files' corpus is tests/imports').
+
+Every page the resolver knows is opened (as the secretariat, else as whoever
+is offered a form there), and every field of every form on it is submitted
+through the real URL, one at a time, with what a hostile or unlucky user
+types (tests/common/hostile.py): markup, `{{7*7}}` and `{% debug %}`, a
+`javascript:` link, right-to-left override and combining characters, 1 MB of
+text, a NUL byte, and a lone surrogate sent as raw bytes. Then:
+
+* no answer is a server error;
+* 1 MB is refused with a Norwegian length message, NUL with the control
+  character middleware's 400; a refused form wrote nothing at all (every row
+  of the portal's tables, history and audit trail included, is unchanged);
+* what was saved is shown escaped in every page that shows it afterwards: no
+  raw `<script>`, no `javascript:` link, the literal `{{7*7}}` and
+  `{% debug %}` (never evaluated), in every page of the collaboration, as
+  the secretariat and as an anonymous visitor.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import Resolver404, resolve
+
+from collaborations.access.models import RoleAssignment
+from collaborations.registry.models import BodyMember, Person
+from collaborations.rounds.services import round_open
+from tests.access.canary import build, patterns
+from tests.access.matrix import make_matrix_world, users
+from tests.common.hostile import (
+    LENGTH_MESSAGE,
+    LONE_SURROGATE_BYTES,
+    LONE_SURROGATE_RAW,
+    MEGABYTE,
+    NEVER_IN_HTML,
+    NUL,
+    fingerprint,
+    forms_in,
+    multipart,
+    short_hostile,
+    shown_escaped,
+    submission,
+    urlencoded,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Patterns left out, and why.
+LEFT_OUT = {
+    "import_upload": "the import files' hostile corpus is tests/imports'",
+    "import_preview": "the import files' hostile corpus is tests/imports'",
+    "import_confirm": "the import files' hostile corpus is tests/imports'",
+    "import_template": "the import files' hostile corpus is tests/imports'",
+}
+# Forms that are not submitted here, and why.
+NOT_SUBMITTED = {"logout": "no field but the token; it would end the session the test runs in"}
+
+PAGES = [p for p in patterns() if not p.name.startswith("admin:") and p.name not in LEFT_OUT
+         and not p.name.startswith("admin/")]
+ROLES_TRIED = ("secretariat", "superuser", "coordinator", "partner", "admin_participant", "anonymous")
+
+
+@pytest.fixture(scope="module")
+def hostile_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The permission matrix's world, with a body member, a round and a document
+    so that every page has something to show and edit."""
+    from django.test import override_settings
+
+    from collaborations.portfolio.services import document_upload
+
+    media = tmp_path_factory.mktemp("hostile-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media)), transaction.atomic():
+        world, objects = make_matrix_world()
+        person = Person.objects.create(name="Berit Bakke", municipality=world.kafjord)
+        objects["body_member"] = BodyMember.objects.create(body=world.first_body, person=person, role="leder")
+        objects["round"] = round_open(acting_user=world.secretariat, collaboration=world.collaboration,
+                                      title="Halvår", starts_on=_today(-30), deadline=_today(30))
+        objects["document"] = document_upload(
+            acting_user=world.secretariat, measure=world.shared, title="Referat",
+            file=SimpleUploadedFile("referat.pdf", b"%PDF-1.4 referat", "application/pdf"))
+        objects["assignment"] = RoleAssignment.objects.get(user=world.partner_user)
+        yield world, objects, str(media)
+        transaction.set_rollback(True)
+
+
+def _today(days: int):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return timezone.localdate() + dt.timedelta(days=days)
+
+
+def _values(world, objects) -> dict[str, object]:
+    """A value for every path parameter, from the matrix world."""
+    agreement = objects["host_agreement"]
+    return {
+        "slug": world.collaboration.slug, "measure_id": world.shared.pk, "municipality_id": world.kafjord.pk,
+        "partner_id": world.partner.pk, "document_id": objects["document"].pk, "network_id": world.network.pk,
+        "agreement_id": agreement.pk, "participant_id": agreement.participants.first().pk,
+        "plan_id": world.plan.pk, "strategy_id": world.strategy.pk, "key_id": world.cost_key.pk,
+        "body_id": world.first_body.pk, "member_id": objects["body_member"].pk,
+        "person_id": world.coordinator_person.pk, "figure_id": world.kafjord_figure.pk,
+        "round_id": objects["round"].pk, "assignment_id": objects["assignment"].pk,
+        "user_id": world.secretariat.pk, "job_id": objects["draft_report"].pk,
+        "uidb64": "MQ", "token": "set-password",
+    }
+
+
+def _number(name: str, world) -> object:
+    return world.kafjord.number if name == "dashboard_municipality" else world.strategy.number
+
+
+def _url(pattern, world, objects) -> str:
+    values = _values(world, objects)
+    values["number"] = _number(pattern.name, world)
+    missing = [p for p in pattern.params if p not in values]
+    assert not missing, f"{pattern.name}: no value for {missing}: add one to _values()"
+    return build(pattern, values)
+
+
+def _client(world, role: str) -> Client:
+    client = Client(raise_request_exception=False)
+    user = users(world)[role]
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _same(path_a: str, path_b: str) -> bool:
+    return path_a.split("?")[0].rstrip("/") == path_b.split("?")[0].rstrip("/")
+
+
+def _url_name(path: str) -> str | None:
+    try:
+        match = resolve(path.split("?")[0])
+    except Resolver404:
+        return None
+    return f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+
+
+class Attack:
+    """Submits one form's fields, one at a time, with the corpus, and keeps the record."""
+
+    def __init__(self, client: Client, page: str, form, media: str):
+        self.client, self.page, self.form, self.media = client, page, form, media
+        self.failures: list[str] = []
+        self.saved: list[tuple[str, str, str]] = []   # (form action, field, value)
+        self.shown: list[str] = [page]                 # pages that show what was saved
+        self.posts = 0
+
+    def fresh_form(self):
+        response = self.client.get(self.page)
+        if response.status_code != 200:
+            return None
+        return next((f for f in forms_in(response.content.decode(), self.page) if _same(f.action, self.form.action)),
+                    None)
+
+    def post(self, form, data: list[tuple[str, str]], raw: dict[str, str] | None = None):
+        self.posts += 1
+        cache.clear()  # rate limits (the login's) must not answer instead of the view
+        if form.has_file:
+            files = {f.name: ("notat.pdf", b"%PDF-1.4 notat") for f in form.fields if f.kind == "file"}
+            body, content_type = multipart(data, files, {k: LONE_SURROGATE_RAW for k in raw or {}})
+            return self.client.post(form.action, body, content_type=content_type)
+        return self.client.post(form.action, urlencoded(data, raw), content_type="application/x-www-form-urlencoded")
+
+    def judge(self, what: str, response, before: str, *, must_refuse: bool = False, status: int | None = None,
+              length_message: bool = False) -> bool:
+        """True if the submission was saved (a redirect)."""
+        where = f"{what} → POST {self.form.action}"
+        if response.status_code >= 500:
+            self.failures.append(f"{where}: {response.status_code}")
+            return False
+        if status is not None and response.status_code != status:
+            self.failures.append(f"{where}: {response.status_code}, expected {status}")
+        saved = response.status_code in (301, 302, 303)
+        if must_refuse and saved:
+            self.failures.append(f"{where}: accepted ({response.status_code} to {response.get('Location')})")
+        if not saved and fingerprint() != before:
+            self.failures.append(f"{where}: refused ({response.status_code}) but something was written")
+        if length_message and not saved and not LENGTH_MESSAGE.search(response.content.decode(errors="replace")):
+            self.failures.append(f"{where}: refused without a Norwegian length message")
+        return saved
+
+    def run(self, tag_prefix: str) -> None:
+        form = self.fresh_form() or self.form
+        names = list(dict.fromkeys(f.name for f in form.fields if f.kind not in ("file", "password")
+                                   and f.name != "csrfmiddlewaretoken"))
+        for index, name in enumerate(names):
+            form = self.fresh_form()
+            if form is None:
+                return  # a save made the form go away (a member who left, a closed plan)
+            target = next((f for f in form.fields if f.name == name), None)
+            if target is None:
+                continue
+            label = f"{tag_prefix}.{target.name}"
+            if target.kind not in form.FREE_TEXT and target.kind != "textarea":
+                # Hidden, choice, date and number fields: tampered with, never a 500, nothing half-saved.
+                before = fingerprint()
+                value = short_hostile(f"H{index}", 40)
+                self.judge(f"{label} = markup", self.post(form, submission(form, {target.name: value})), before)
+                continue
+            tag = f"H{abs(hash(label)) % 10**6:06d}"
+            value = short_hostile(tag, target.maxlength or 10**6)
+            before = fingerprint()
+            response = self.post(form, submission(form, {target.name: value}))
+            text = self.judge(f"{label} = markup", response, before)
+            if text:
+                self.saved.append((form.action, target.name, value))
+                if response.get("Location"):
+                    self.shown.append(response["Location"].split("#")[0])
+            # A field that took the markup takes text: 1 MB of it is refused for its length. (A number,
+            # an e-mail address or a year in a text box refuses both, each with its own message.)
+            for what, overrides, raw, kwargs in (
+                    ("1 MB of text", {target.name: MEGABYTE}, None, {"must_refuse": True, "length_message": text}),
+                    ("NUL", {target.name: NUL}, None, {"must_refuse": True, "status": 400}),
+                    ("a lone surrogate", {}, {target.name: LONE_SURROGATE_BYTES}, {})):
+                form = self.fresh_form()
+                if form is None:
+                    return
+                before = fingerprint()
+                data = submission(form, overrides) if not raw else [
+                    (k, v) for k, v in submission(form) if k != target.name]
+                response = self.post(form, data, raw)
+                if self.judge(f"{label} = {what}", response, before, **kwargs) and response.get("Location"):
+                    self.shown.append(response["Location"].split("#")[0])
+
+
+_submitted_elsewhere: set[str] = set()
+
+
+@pytest.mark.parametrize("pattern", PAGES, ids=[p.name for p in PAGES])
+def test_every_free_text_field_survives_the_hostile_corpus(hostile_world, pattern):
+    world, objects, media = hostile_world
+    from django.test import override_settings
+
+    url = _url(pattern, world, objects)
+    with override_settings(MEDIA_ROOT=media):
+        _attack_page(world, pattern, url)
+
+
+def _attack_page(world, pattern, url: str) -> None:
+    failures: list[str] = []
+    client, forms = None, []
+    for role in ROLES_TRIED:
+        client = _client(world, role)
+        cache.clear()
+        response = client.get(url)
+        assert response.status_code < 500, f"GET {url} as {role}: {response.status_code}"
+        if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+            forms = [f for f in forms_in(response.content.decode(), url) if _url_name(f.action) not in NOT_SUBMITTED]
+            if forms:
+                break
+    if not forms:
+        # A page without a form takes no hostile POST either.
+        before = fingerprint()
+        response = client.post(url, {"q": short_hostile("H", 200), "title": MEGABYTE})
+        assert response.status_code < 500, f"POST {url}: {response.status_code}"
+        if response.status_code not in (301, 302, 303):
+            assert fingerprint() == before, f"POST {url} refused ({response.status_code}) but wrote something"
+        return
+    attacks = []
+    for form in forms:
+        action_name = _url_name(form.action)
+        if not _same(form.action, url):
+            # A form that posts elsewhere is attacked on its own page, if it has one.
+            elsewhere = client.get(form.action)
+            if elsewhere.status_code == 200 or action_name in _submitted_elsewhere:
+                continue
+            _submitted_elsewhere.add(action_name)
+        attack = Attack(client, url, form, "")
+        attack.run(pattern.name)
+        attacks.append(attack)
+        failures += attack.failures
+    failures += _shown_escaped(world, client, attacks)
+    fields = {(a.form.action, f.name) for a in attacks for f in a.form.fields}
+    print(f"\n{pattern.name}: {len(attacks)} forms, {len(fields)} fields, {sum(a.posts for a in attacks)} POSTs, "
+          f"{sum(len(a.saved) for a in attacks)} hostile values saved")
+    assert not failures, f"{pattern.name} ({url}):\n  " + "\n  ".join(failures)
+
+
+def _shown_escaped(world, client: Client, attacks: list[Attack]) -> list[str]:
+    """Every page that shows what was saved, as the one who saved it and as an
+    anonymous visitor: nothing raw, and each saved value found escaped somewhere."""
+    saved = [s for a in attacks for s in a.saved]
+    if not saved:
+        return []
+    slug = world.collaboration.slug
+    pages = {p for a in attacks for p in a.shown} | {
+        f"/samarbeid/{slug}/", f"/samarbeid/{slug}/forvaltning/", f"/samarbeid/{slug}/revisjonsspor/",
+        f"/samarbeid/{slug}/tiltak/", f"/samarbeid/{slug}/oversikt/", f"/api/samarbeid/{slug}/tiltak/",
+        f"/samarbeid/{slug}/tiltak.csv", f"/tiltak/{world.shared.pk}/", f"/api/tiltak/{world.shared.pk}/",
+        "/mine-tiltak/", "/rapporter/"}
+    failures, bodies = [], []
+    for who, c in (("the one who saved it", client), ("anonymous", Client(raise_request_exception=False))):
+        for page in sorted(pages):
+            cache.clear()
+            response = c.get(page)
+            if response.status_code >= 500:
+                failures.append(f"GET {page} as {who}: {response.status_code}")
+                continue
+            if response.status_code != 200 or getattr(response, "streaming", False):
+                continue
+            body = response.content.decode(errors="replace")
+            if "json" in response.get("Content-Type", ""):
+                import json
+
+                body = json.dumps(json.loads(body), ensure_ascii=False)
+            elif "html" in response.get("Content-Type", ""):
+                for pattern in NEVER_IN_HTML:
+                    if pattern.search(body):
+                        failures.append(f"GET {page} as {who}: {pattern.pattern!r} raw in the page")
+            bodies.append(body)
+    everything = "\n".join(bodies)
+    for action, name, value in saved:
+        if not any(v in everything for v in shown_escaped("", value)):
+            failures.append(f"{name} of {action}: saved, but shown in none of {sorted(pages)}")
+    return failures
