@@ -13,6 +13,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..access import policy
 from ..common.dates import norwegian_date
 from ..common.forms import LENGTH_MESSAGES, STALE_FORM, TEXT_LIMIT, CheckedFileField, DateInput, NoColonMixin, long_text
 from ..registry.models import Municipality, OutsidePartner, Person
@@ -77,7 +78,8 @@ class MeasureForm(NoColonMixin, forms.ModelForm):
     changes (services.MANAGER_FIELDS, the participants and the outside
     partners) are not in the form at all, so a POST carrying them changes
     nothing. `with_version`: the hidden version that detects concurrent edits
-    (not when creating)."""
+    (not when creating). `user`: whose form it is; it offers the host
+    agreements that user may see."""
 
     participants = forms.ModelMultipleChoiceField(
         label=_("Deltakende kommuner"), queryset=Municipality.objects.none(), required=False,
@@ -116,7 +118,7 @@ class MeasureForm(NoColonMixin, forms.ModelForm):
             "visibility": forms.RadioSelect,
         }
 
-    def __init__(self, *args, collaboration=None, manage: bool = True, with_version: bool = True, **kwargs):
+    def __init__(self, *args, user, collaboration=None, manage: bool = True, with_version: bool = True, **kwargs):
         if kwargs.get("instance") is None:
             kwargs["instance"] = Measure(collaboration=collaboration)
         super().__init__(*args, **kwargs)
@@ -138,7 +140,13 @@ class MeasureForm(NoColonMixin, forms.ModelForm):
             self.fields[name].queryset = Municipality.objects.filter(
                 pk__in=members | ({current} if current else set())).order_by("name")
         self.fields["network"].queryset = collaboration.networks.order_by("name")
-        self.fields["host_agreement"].queryset = collaboration.host_agreements.order_by("service")
+        # Only the host agreements the user may see: an owner or a coordinator who edits a measure
+        # does not see the collaboration's internal agreements. An agreement already chosen that they
+        # may not see is not theirs to change, nor to read (the field is left out).
+        agreements = policy.visible(user, collaboration.host_agreements.order_by("service"))
+        self.fields["host_agreement"].queryset = agreements
+        if measure.host_agreement_id and not agreements.filter(pk=measure.host_agreement_id).exists():
+            del self.fields["host_agreement"]
         self.fields["cost_key"].queryset = collaboration.cost_keys.order_by("name")
         for name in ("description", "organisation"):
             self.fields[name].validators.append(MaxLengthValidator(TEXT_LIMIT))

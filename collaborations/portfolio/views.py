@@ -57,6 +57,9 @@ def measure_detail(request: HttpRequest, measure_id: int) -> HttpResponse:
     measure = policy.get_measure_for_user(request.user, measure_id)
     context = _live_context(request, measure)
     context.update({
+        # The network and the host agreement a published measure names may be internal themselves.
+        "network": _visible(request.user, measure.network),
+        "host_agreement": _visible(request.user, measure.host_agreement),
         "partners": [part.partner for part in context["partner_parts"]],
         "documents": policy.visible_documents(request.user, measure).select_related("status_update", "uploaded_by"),
         "document_form": DocumentForm(measure=measure) if context["may_report"] else None,
@@ -113,7 +116,7 @@ def measure_create_view(request: HttpRequest, slug: str) -> HttpResponse:
     """A new measure in the collaboration's action plan: the secretariat only."""
     collaboration = policy.get_collaboration_for_user(
         request.user, slug, Action.MANAGE, _("Bare sekretariatet kan opprette tiltak i samarbeidet."))
-    form = MeasureForm(request.POST or None, collaboration=collaboration, with_version=False)
+    form = MeasureForm(request.POST or None, collaboration=collaboration, user=request.user, with_version=False)
     if form.is_bound and form.is_valid():
         try:
             measure = measure_create(acting_user=request.user, reason=form.cleaned_data["reason"],
@@ -136,7 +139,8 @@ def measure_edit(request: HttpRequest, measure_id: int) -> HttpResponse:
     measure = policy.get_measure_for_user(request.user, measure_id, Action.EDIT)
     manage = policy.allows(request.user, Action.MANAGE, measure)
     editable = selectors.fresh_measure(measure)  # the form may change it
-    form = MeasureForm(request.POST or None, instance=editable, manage=manage, initial={"version": measure.version})
+    form = MeasureForm(request.POST or None, instance=editable, manage=manage, user=request.user,
+                       initial={"version": measure.version})
     conflict = None
     if form.is_bound and form.is_valid():
         try:
@@ -148,7 +152,8 @@ def measure_edit(request: HttpRequest, measure_id: int) -> HttpResponse:
         except ConcurrentEditError as error:
             fresh = selectors.fresh_measure(measure)
             conflict = error
-            form = form_after_conflict(request.POST, lambda data: MeasureForm(data, instance=fresh, manage=manage),
+            form = form_after_conflict(request.POST, lambda data: MeasureForm(data, instance=fresh, manage=manage,
+                                                                                 user=request.user),
                                        version=fresh.version)
         except DomainError as error:
             form.add_error(None, error)
@@ -209,6 +214,11 @@ def document_download(request: HttpRequest, document_id: int) -> FileResponse:
 
 
 # ---------------------------------------------------------------- helpers
+
+def _visible(user, obj):
+    """`obj` (a network, a host agreement), or None if the user may not see it."""
+    return obj if obj is not None and policy.allows(user, Action.VIEW, obj) else None
+
 
 def _initial(measure: Measure, municipality: Municipality | None = None) -> dict:
     """Start from where the measure (or this participant's part) stands."""
