@@ -14,7 +14,7 @@ def world(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache: login rate limits (django-ratelimit
+    """Each test starts with an empty cache: rate limits (django-ratelimit: password reset, API
     counts in the cache) must not carry over from earlier tests that logged in
     as the same user, nor must cached pages."""
     from django.core.cache import cache

@@ -119,7 +119,7 @@ def _fresh_server_state(settings) -> None:
     """Each browser test starts with fresh rate-limit counters and (locally) an empty cache.
 
     Browser tests log in often, from one address, as the same demo users; the
-    login's rate limit (django-ratelimit) would otherwise count across tests.
+    password reset's rate limit (django-ratelimit) would otherwise count across tests.
     A per-test key prefix keeps the limit itself working. The Redis cache is
     not flushed: a Celery worker may share that Redis database.
     """
