@@ -6,7 +6,6 @@ anything at all."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import itertools
 import re
@@ -72,6 +71,7 @@ class Field:
     multiple: bool = False
     selected: list[str] = field(default_factory=list)
     checked: bool = False
+    inputmode: str = ""
 
 
 @dataclass
@@ -118,7 +118,7 @@ class FormReader(HTMLParser):
             self._form.fields.append(Field(a["name"], kind, a.get("value", "on" if kind in ("checkbox", "radio")
                                                                     else ""),
                                            int(a["maxlength"]) if a.get("maxlength", "").isdigit() else None,
-                                           "required" in a, checked="checked" in a))
+                                           "required" in a, checked="checked" in a, inputmode=a.get("inputmode", "")))
         elif tag == "textarea" and a.get("name"):
             self._textarea = Field(a["name"], "textarea", "",
                                    int(a["maxlength"]) if a.get("maxlength", "").isdigit() else None,
@@ -164,26 +164,30 @@ _plausible = itertools.count(1)
 def plausible(f: Field) -> str:
     """A value a person could have typed; names differ from one submission to the next."""
     today = timezone.localdate()
-    if f.kind == "date":
-        return today.isoformat()
-    if f.kind == "number":
-        return "1"
-    if f.kind == "email":
-        return "test@example.no"
-    if "year" in f.name or "år" in f.name:
+    if "year" in f.name:
         return str(today.year)
-    if "date" in f.name or f.name.endswith("_on") or f.name.endswith("_due"):
-        return (today - dt.timedelta(days=1)).isoformat()
+    if f.kind == "date" or f.name.endswith("_on") or f.name.endswith("_due"):
+        return today.isoformat()
+    if f.kind == "number" or f.inputmode in ("decimal", "numeric"):
+        return "50" if "percent" in f.name else "1"
+    if f.kind == "email":
+        return f"test{next(_plausible)}@example.no"
     return f"Prøver fiendtlig inndata {next(_plausible)}"
 
 
-def submission(form: Form, overrides: dict[str, str] | None = None) -> list[tuple[str, str]]:
-    """What a browser submits, empty required fields filled, `overrides` applied."""
+def submission(form: Form, overrides: dict[str, str] | None = None,
+               defaults: dict[str, str | list[str]] | None = None) -> list[tuple[str, str]]:
+    """What a browser submits, empty required fields filled (from `defaults`
+    first), `overrides` applied."""
     overrides = overrides or {}
+    defaults = {k: v for k, v in (defaults or {}).items() if k not in overrides}
     data: list[tuple[str, str]] = []
+    for name, value in defaults.items():
+        if any(f.name == name for f in form.fields):
+            data += [(name, v) for v in (value if isinstance(value, list) else [value])]
     radios: dict[str, list[Field]] = {}
     for f in form.fields:
-        if f.name in overrides or f.kind == "file":
+        if f.name in overrides or f.name in defaults or f.kind == "file":
             continue
         if f.kind == "radio":
             radios.setdefault(f.name, []).append(f)
@@ -191,7 +195,11 @@ def submission(form: Form, overrides: dict[str, str] | None = None) -> list[tupl
             if f.checked:
                 data.append((f.name, f.value))
         elif f.kind == "select":
-            chosen = f.selected or ([next((o for o in f.options if o), "")] if f.required or not f.multiple else [])
+            chosen = [v for v in f.selected if v]
+            if not chosen and f.required:
+                chosen = [next((o for o in f.options if o), "")]
+            elif not chosen and not f.multiple:
+                chosen = [""]
             data += [(f.name, v) for v in chosen]
         else:
             value = f.value
@@ -199,7 +207,7 @@ def submission(form: Form, overrides: dict[str, str] | None = None) -> list[tupl
                 value = plausible(f)
             data.append((f.name, value))
     for name, group in radios.items():
-        if name in overrides:
+        if name in overrides or name in defaults:
             continue
         chosen = next((f for f in group if f.checked), group[0])
         data.append((name, chosen.value))
