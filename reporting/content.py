@@ -295,6 +295,8 @@ def build_content(*, collaboration: Collaboration, report_type: str, year: int, 
     municipalities = Municipality.objects.in_bulk(municipality_ids)
     people = Person.objects.in_bulk({m.record.responsible_id for m in portfolio if m.record.responsible_id})
     networks = Network.objects.in_bulk({m.record.network_id for m in portfolio if m.record.network_id})
+    if not include_internal:  # a report for the public never names an internal network
+        networks = {pk: n for pk, n in networks.items() if n.visibility == "published"}
     cost_key_ids = {m.record.cost_key_id for m in portfolio if m.record.cost_key_id}
     cost_key_ids |= {a.cost_key_id for a, _p in agreements if a.cost_key_id}
     cost_keys = cost_keys_as_of(cost_key_ids, moment)

@@ -131,6 +131,13 @@ class ServiceAdmin(ServiceMixin, ScopedMixin, SimpleHistoryAdmin):
     def delete_view(self, request, object_id, extra_context=None):
         return self._refusal_as_message(request, super().delete_view, request, object_id, extra_context)
 
+    def history_view(self, request, object_id, extra_context=None):
+        """Rows without django-simple-history (a status update is never
+        changed, a county is reference data) show the admin's own log, not a 500."""
+        if not hasattr(self.model._meta, "simple_history_manager_attribute"):
+            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+        return super().history_view(request, object_id, extra_context)
+
     def _refusal_as_message(self, request, view, *args):
         try:
             return view(*args)

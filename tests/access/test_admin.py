@@ -259,3 +259,18 @@ def test_it_asks_the_policy_once_per_page_however_many_models_it_lists(client, w
     client.get("/admin/")  # warm the process-wide caches (content types), as in a running server
     with django_assert_max_num_queries(most):
         assert client.get(page(world)).status_code == 200
+
+
+def test_it_shows_the_history_of_rows_without_simple_history(client, world):
+    """A status update and a county keep no django-simple-history; their
+    admin history page showed a 500 (found by the canary crawl)."""
+    from collaborations.registry.models import County
+
+    client.force_login(world.superuser)
+    update = StatusUpdate.objects.first() or measure_post_status_update(
+        acting_user=world.secretariat, measure=world.shared, reason="test", status_text="Status",
+        reported_on=__import__("datetime").date(2025, 1, 10), phase=world.shared.phase, traffic_light="green")
+    county = County.objects.first() or County.objects.create(name="Troms", number="55")
+    for obj in (update, county):
+        url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_history", args=[obj.pk])
+        assert client.get(url).status_code == 200, url
