@@ -16,7 +16,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -137,6 +137,12 @@ class ServiceAdmin(ServiceMixin, ScopedMixin, SimpleHistoryAdmin):
         if not hasattr(self.model._meta, "simple_history_manager_attribute"):
             return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
         return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """One historical version: there is none for such rows (404, not a 500)."""
+        if not hasattr(self.model._meta, "simple_history_manager_attribute"):
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def _refusal_as_message(self, request, view, *args):
         try:

@@ -274,3 +274,5 @@ def test_it_shows_the_history_of_rows_without_simple_history(client, world):
     for obj in (update, county):
         url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_history", args=[obj.pk])
         assert client.get(url).status_code == 200, url
+        version = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_simple_history", args=[obj.pk, 0])
+        assert client.get(version).status_code == 404, version
