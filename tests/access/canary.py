@@ -40,6 +40,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
@@ -510,7 +511,7 @@ def _first(queryset):
     return [obj] if obj is not None else []
 
 
-def _admin_model(pattern: Pattern):
+def admin_model_of(pattern: Pattern):
     """The model of an admin pattern (admin/<app_label>/<model_name>/...), or None."""
     route = pattern.route
     m = re.match(r"admin/(\w+)/(\w+)/", route)
@@ -570,7 +571,7 @@ class Filler:
 
     def values(self, pattern: Pattern, param: str, parent=None) -> list[tuple[object, str | None]]:
         name, seed = pattern.name, self.seed
-        admin_model = _admin_model(pattern)
+        admin_model = admin_model_of(pattern)
         if param == "slug":
             return [(s, s) for s in seed.slugs]
         simple = {"measure_id": Measure, "document_id": Document, "job_id": ReportJob, "round_id": ReportingRound}
@@ -765,14 +766,28 @@ def _other(slug: str) -> str:
     return "vestre-varanger" if slug == "nord-troms" else "nord-troms"
 
 
-# ---------------------------------------------------------------- reading a response
+# ---------------------------------------------------------------- requesting and reading a response
+
+def get(client, url: str):
+    """GET `url` in a savepoint: a request that fails in the database (a 500)
+    is rolled back alone, and the requests after it run on (PostgreSQL
+    refuses every query in a transaction after an error)."""
+    sid = transaction.savepoint_create()
+    response = client.get(url)
+    raw = body_bytes(response)
+    if response.status_code >= 500:
+        transaction.savepoint_rollback(sid)
+    else:
+        transaction.savepoint_commit(sid)
+    return response, raw
+
 
 def body_bytes(response) -> bytes:
+    """The whole body. (The test client closes a streamed response once it is
+    read; closing it again would fire request_finished, which on PostgreSQL
+    closes the connection of the test's transaction.)"""
     if getattr(response, "streaming", False):
-        try:
-            return b"".join(response.streaming_content)
-        finally:
-            response.close()
+        return b"".join(response.streaming_content)
     return response.content
 
 

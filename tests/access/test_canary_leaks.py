@@ -38,7 +38,7 @@ from tests.access.canary import (
     READS_REPORTS,
     RENDERED,
     ROLES,
-    body_bytes,
+    get,
     internal,
     manages,
     pdf_text,
@@ -121,8 +121,7 @@ def _crawl(seed, cases) -> dict[str, Crawl]:
                 continue
             crawl, url = crawls[role], case.url
             wall, cpu = time.perf_counter(), time.process_time()
-            response = clients[role].get(url)
-            raw = body_bytes(response)
+            response, raw = get(clients[role], url)
             crawl.requests += 1
             if response.status_code >= 500:
                 crawl.errors.append(f"{response.status_code} GET {url} ({case.name})")
