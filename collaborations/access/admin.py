@@ -16,12 +16,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..common.errors import DomainError
+from ..common.forms import LENGTH_MESSAGES, limit_text
 from . import policy
 from .audit import Records
 from .models import AuditEvent, RoleAssignment
@@ -37,7 +39,7 @@ class ReasonForm(forms.ModelForm):
     change_reason = forms.CharField(
         label=_("Hvorfor endres dette?"), max_length=500,
         help_text=_("Lagres i historikken og revisjonssporet."),
-        error_messages={"required": _("Skriv kort hvorfor endringen gjøres.")})
+        error_messages={**LENGTH_MESSAGES, "required": _("Skriv kort hvorfor endringen gjøres.")})
 
 
 def _reason(form) -> str:
@@ -66,6 +68,13 @@ class ScopedMixin:
 
     def has_add_permission(self, request, *args):
         return super().has_add_permission(request, *args) and policy.may_use_admin(request.user)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """Free text has the portal's limit here too (a TextField has none of its own)."""
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.TextField) and isinstance(field, forms.CharField):
+            limit_text(field)
+        return field
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -258,6 +267,13 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.request = request
         return form
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """Free text has the portal's limit here too (a TextField has none of its own)."""
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.TextField) and isinstance(field, forms.CharField):
+            limit_text(field)
+        return field
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -14,6 +14,7 @@ PASSWORD_RESET_TIMEOUT.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -219,3 +220,14 @@ def _send_invitation(*, user, person: Person, assignment: RoleAssignment, collab
 
 def _name(user) -> str:
     return user.get_full_name() or user.get_username()
+
+
+def password_reset_request(email: str, *, domain: str, use_https: bool, language: str) -> None:
+    """Ask for a reset link to `email`. The job (tasks.send_password_reset)
+    looks the address up and sends the e-mail, once the request's
+    transaction has committed: the request does the same work, and takes the
+    same time, whether the address belongs to a user or not."""
+    from .tasks import send_password_reset
+
+    transaction.on_commit(partial(send_password_reset.delay, email, domain=domain, use_https=use_https,
+                                  language=language))

@@ -6,8 +6,6 @@ revoke) and a person's page."""
 
 from __future__ import annotations
 
-from functools import partial
-
 from axes.helpers import get_cool_off
 from axes.utils import reset as axes_reset
 from django.contrib import messages
@@ -15,7 +13,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,7 +28,6 @@ from . import policy, selectors, services
 from .filters import AuditEventFilter
 from .forms import InviteForm, RevokeForm, RoleGrantForm, normalised_username
 from .policy import Action
-from .tasks import send_password_reset
 
 RESET_RATE_PER_ADDRESS = "10/h"
 
@@ -55,9 +51,8 @@ class PasswordResetView(auth_views.PasswordResetView):
     the same time, whether the address belongs to a user or not."""
 
     def form_valid(self, form):
-        transaction.on_commit(partial(
-            send_password_reset.delay, form.cleaned_data["email"], domain=self.request.get_host(),
-            use_https=self.request.is_secure(), language=get_language()))
+        services.password_reset_request(form.cleaned_data["email"], domain=self.request.get_host(),
+                                        use_https=self.request.is_secure(), language=get_language())
         return HttpResponseRedirect(self.get_success_url())
 
 

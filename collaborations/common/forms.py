@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,17 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def limit_text(field: forms.CharField, limit: int = TEXT_LIMIT) -> forms.CharField:
+    """The limit of a field made from a TextField, in the form, the admin and
+    the browser. (Setting `max_length` after the field is made only sets the
+    widget's attribute: the validator must be added, or 1 MB is saved.)"""
+    field.max_length = limit
+    field.validators.append(MaxLengthValidator(limit))
+    field.error_messages.update(LENGTH_MESSAGES)
+    field.widget.attrs["maxlength"] = limit
+    return field
 
 
 def long_text(label, help_text="", rows=3, limit=TEXT_LIMIT, required=False):

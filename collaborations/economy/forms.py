@@ -4,12 +4,11 @@ Each saves through economy.services with the reason typed here."""
 from __future__ import annotations
 
 from django import forms
-from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..common.concurrency import latest_history_id
-from ..common.forms import LENGTH_MESSAGES, STALE_FORM, TEXT_LIMIT, DateInput, HistoryIdField, NoColonMixin
+from ..common.forms import LENGTH_MESSAGES, STALE_FORM, DateInput, HistoryIdField, NoColonMixin, limit_text
 from ..registry.models import Municipality
 from ..registry.selectors import memberships_on
 from .models import CostKey, HostAgreement
@@ -29,16 +28,6 @@ class NorwegianDecimalField(forms.DecimalField):
             if "," not in value and value.count(".") == 1:
                 value = value.replace(".", ",")
         return super().to_python(value)
-
-
-def _limit(field: forms.CharField) -> None:
-    """The TEXT_LIMIT of a field made from a TextField. (Setting `max_length`
-    after the field is made only sets the widget's attribute: the validator
-    must be added, or 1 MB is saved.)"""
-    field.max_length = TEXT_LIMIT
-    field.validators.append(MaxLengthValidator(TEXT_LIMIT))
-    field.error_messages.update(LENGTH_MESSAGES)
-    field.widget.attrs["maxlength"] = TEXT_LIMIT
 
 
 def reason_field(label, required_message):
@@ -79,7 +68,7 @@ class AgreementForm(NoColonMixin, forms.ModelForm):
         self.fields["notice_months"].help_text = _(
             "Tidligste uttreden regnes fra datoen oppsigelsen gis. Tomt: kommuneloven § 20-4 gjelder.")
         for name in ("delegated_authority", "exit_terms"):
-            _limit(self.fields[name])
+            limit_text(self.fields[name])
         if self.instance.pk is None:
             self.fields["reason"].label = _("Hvorfor registreres avtalen?")
             self.fields["reason"].error_messages["required"] = _("Skriv kort hvorfor avtalen registreres.")
@@ -150,7 +139,7 @@ class CostKeyForm(NoColonMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _limit(self.fields["description"])
+        limit_text(self.fields["description"])
         self.fields["fixed_share_percent"].help_text = _("Deles likt mellom kommunene som betaler.")
         self.fields["population_share_percent"].help_text = _(
             "Deles etter innbyggertall. De to andelene må til sammen bli 100 %.")

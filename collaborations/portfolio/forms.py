@@ -9,13 +9,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..access import policy
 from ..common.dates import norwegian_date
-from ..common.forms import LENGTH_MESSAGES, STALE_FORM, TEXT_LIMIT, CheckedFileField, DateInput, NoColonMixin, long_text
+from ..common.forms import LENGTH_MESSAGES, STALE_FORM, CheckedFileField, DateInput, NoColonMixin, limit_text, long_text
 from ..registry.models import Municipality, OutsidePartner, Person
 from ..registry.selectors import members_on
 from .models import LIGHT_REASON_REQUIRED, Measure, Phase, PlanPeriod, StatusUpdate, Strategy, TrafficLight, Visibility
@@ -149,8 +148,7 @@ class MeasureForm(NoColonMixin, forms.ModelForm):
             del self.fields["host_agreement"]
         self.fields["cost_key"].queryset = collaboration.cost_keys.order_by("name")
         for name in ("description", "organisation"):
-            self.fields[name].validators.append(MaxLengthValidator(TEXT_LIMIT))
-            self.fields[name].error_messages.update(LENGTH_MESSAGES)
+            limit_text(self.fields[name])
         self.fields["title"].error_messages.update({**LENGTH_MESSAGES, "required": _("Skriv tittelen på tiltaket.")})
         if self.creating:
             self.fields["reason"].label = _("Hvorfor opprettes tiltaket?")

@@ -190,7 +190,8 @@ class MembershipEndForm(ReasonForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["left_on"].required = True
+        if "left_on" in self.fields:  # not when an ended membership is only viewed
+            self.fields["left_on"].required = True
         self.fields["change_reason"].label = _("Hvorfor trer kommunen ut?")
 
 
@@ -213,7 +214,10 @@ class MembershipAdmin(ServiceAdmin):
         return ["collaboration", "municipality", "joined_on", "consenting", "change_reason"]
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (obj is None or obj.left_on is None)
+        # Asked of the database: a refused exit form has already set `left_on` on the
+        # instance, and its errors must still be shown on the form, not a read-only page.
+        return super().has_change_permission(request, obj) and (
+            obj is None or registry.Membership.objects.filter(pk=obj.pk, left_on__isnull=True).exists())
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -6,12 +6,11 @@ people, outside partners, population figures)."""
 from __future__ import annotations
 
 from django import forms
-from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..common.forms import LENGTH_MESSAGES, TEXT_LIMIT, DateInput, HistoryIdField, NoColonMixin, long_text
+from ..common.forms import LENGTH_MESSAGES, DateInput, HistoryIdField, NoColonMixin, limit_text, long_text
 from .models import (
     Body,
     BodyMember,
@@ -137,9 +136,7 @@ class NetworkForm(NoColonMixin, forms.ModelForm):
         self.fields["coordinator"].empty_label = _("Ingen koordinator")
         self.fields["visibility"].choices = Visibility.choices
         # The description is a TextField: without a limit here, 1 MB would be saved (and shown).
-        self.fields["description"].validators.append(MaxLengthValidator(TEXT_LIMIT))
-        self.fields["description"].error_messages.update(LENGTH_MESSAGES)
-        self.fields["description"].widget.attrs["maxlength"] = TEXT_LIMIT
+        limit_text(self.fields["description"])
         if self.instance.pk is None:
             self.fields["reason"].label = _("Hvorfor opprettes nettverket?")
         if not may_set_coordinator:

@@ -52,6 +52,20 @@ def test_it_ends_a_membership_with_a_reason(secretariat, world):
     membership.refresh_from_db()
     assert membership.left_on == dt.date(2026, 12, 31)
     assert AuditEvent.objects.get(kind=AuditEvent.Kind.MEMBERSHIP_ENDED).reason == "Oppsagt etter § 20-4"
+    # An ended membership is only viewed from then on (it was a 500: the view has no field to change).
+    page = secretariat.get(url)
+    assert page.status_code == 200 and "31.12.2026" in page.content.decode()
+
+
+def test_it_shows_why_an_exit_was_refused_on_the_form(secretariat, world):
+    membership = Membership.objects.get(collaboration=world.collaboration, municipality=world.lyngen)
+    url = reverse("admin:collaborations_membership_change", args=[membership.pk])
+    response = secretariat.post(url, {"left_on": "2026-12-31", "change_reason": "x" * 501})
+    page = response.content.decode()
+    assert response.status_code == 200 and "Teksten er for lang: høyst 500 tegn (nå 501)." in page
+    assert 'name="change_reason"' in page  # the form again, not the read-only view of the row
+    membership.refresh_from_db()
+    assert membership.left_on is None
 
 
 def test_it_merges_municipalities_through_the_service(client, world):
@@ -126,3 +140,18 @@ def test_the_secretariat_keeps_its_members_population_figures(secretariat, world
     inlines = [f for f in secretariat.get(outside).context["inline_admin_formsets"]
                if f.formset.model is PopulationFigure]
     assert not any(f.has_add_permission or f.has_change_permission for f in inlines)
+
+
+def test_it_keeps_the_admins_free_text_to_the_portals_limit(secretariat, world):
+    """A TextField has no limit of its own; the admin's forms give it the portal's (4000 characters)."""
+    body = Body.objects.create(collaboration=world.collaboration, kind="chief_executives", name="KDU")
+    url = reverse("admin:collaborations_body_change", args=[body.pk])
+    response = secretariat.post(url, {
+        "collaboration": world.collaboration.pk, "kind": "chief_executives", "name": "KDU",
+        "mandate": "x" * 4001, "change_reason": "For lang tekst",
+        "members-TOTAL_FORMS": "0", "members-INITIAL_FORMS": "0", "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "1000"})
+    assert response.status_code == 200
+    assert "Teksten er for lang: høyst 4000 tegn (nå 4001)." in response.content.decode()
+    body.refresh_from_db()
+    assert body.mandate == ""
