@@ -12,6 +12,9 @@ MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.requirements-dev.lock.installed
 ADDR ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
+# Screenshots and the browser/worker summary (two runs side by side each need their own).
+TEST_ARTIFACTS ?= test-artifacts
+export TEST_ARTIFACTS
 
 # Where to look for Python 3.12+, first match wins; `make PYTHON=/path/to/python3.12 ...` goes first.
 PYENV_ROOT ?= $(HOME)/.pyenv
@@ -90,7 +93,7 @@ run: venv translations
 
 # -- Tests ---------------------------------------------------------------------
 test: venv translations
-	@mkdir -p test-artifacts; rm -f test-artifacts/marker-summary.txt
+	@mkdir -p $(TEST_ARTIFACTS); rm -f $(TEST_ARTIFACTS)/marker-summary.txt
 	@if [ -n "$${DATABASE_URL:-}" ]; then \
 	  url="$${DATABASE_URL#*://}"; db="PostgreSQL ($${url#*@})"; \
 	else \
@@ -101,9 +104,9 @@ test: venv translations
 	echo "== make test: database $$db; background jobs $$jobs"; \
 	rc=0; TESTING=1 $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
 	echo "== make test: database $$db"; \
-	if [ -f test-artifacts/marker-summary.txt ]; then \
-	  sed 's/^/== make test: /' test-artifacts/marker-summary.txt; \
-	  if grep -Eq "^browser tests: 0 ran .*, [1-9][0-9]* skipped" test-artifacts/marker-summary.txt; then \
+	if [ -f $(TEST_ARTIFACTS)/marker-summary.txt ]; then \
+	  sed 's/^/== make test: /' $(TEST_ARTIFACTS)/marker-summary.txt; \
+	  if grep -Eq "^browser tests: 0 ran .*, [1-9][0-9]* skipped" $(TEST_ARTIFACTS)/marker-summary.txt; then \
 	    echo "== make test: NOTE: browser tests were SKIPPED (install Debian's chromium: apt-get install chromium)"; \
 	  fi; \
 	else \

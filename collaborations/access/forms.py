@@ -11,11 +11,24 @@ from __future__ import annotations
 import unicodedata
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from ..common.forms import LENGTH_MESSAGES, NoColonMixin
+from ..common.forms import LENGTH_MESSAGES, NoColonMixin, limit_text
 from . import selectors
 from .models import Role
+
+USERNAME_LIMIT = 150  # the user model's
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, whose user name has its limit in the browser only:
+    a longer name is refused here, before authenticate() (and the login lock's
+    record of the attempt) sees it."""
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        limit_text(self.fields["username"], USERNAME_LIMIT)
 
 
 def normalised_username(value) -> str | None:
@@ -25,7 +38,8 @@ def normalised_username(value) -> str | None:
     case of it, is one name to the login lock."""
     if value is None:
         return None
-    return unicodedata.normalize("NFKC", str(value).strip()).strip().casefold()
+    # Cut to the longest name a user can have: the lock's record has room for no more.
+    return unicodedata.normalize("NFKC", str(value).strip()).strip().casefold()[:USERNAME_LIMIT]
 
 
 def lockout_username(request, credentials: dict | None) -> str | None:

@@ -11,7 +11,6 @@ from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -26,12 +25,12 @@ from ..common.forms import add_service_error
 from ..common.history import who
 from . import policy, selectors, services
 from .filters import AuditEventFilter
-from .forms import InviteForm, RevokeForm, RoleGrantForm, normalised_username
+from .forms import InviteForm, LoginForm, RevokeForm, RoleGrantForm, normalised_username
 from .policy import Action
 
 RESET_RATE_PER_ADDRESS = "10/h"
 
-login = auth_views.LoginView.as_view()
+login = auth_views.LoginView.as_view(authentication_form=LoginForm)
 
 
 def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
@@ -40,7 +39,7 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
     the portal's login and the admin's alike."""
     minutes = int(get_cool_off(request).total_seconds() // 60)
     return render(request, "registration/login.html", {
-        "form": AuthenticationForm(request), "limited": True, "cooloff_minutes": minutes,
+        "form": LoginForm(request), "limited": True, "cooloff_minutes": minutes,
         "next": request.POST.get("next", ""),
     }, status=429)
 

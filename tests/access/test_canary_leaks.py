@@ -50,7 +50,7 @@ from tests.access.canary import (
     url_cases,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.crawl]
 
 # URL patterns the crawler cannot fill, and why. A new pattern it cannot fill fails
 # test_it_fills_every_url_pattern until its parameters are taught to canary.Filler or named here.

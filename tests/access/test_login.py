@@ -158,6 +158,18 @@ def test_a_try_while_locked_does_not_push_the_end_of_the_lock(client, db):
     assert attempts().get().failures_since_start == LIMIT
 
 
+def test_a_user_name_longer_than_any_user_is_refused_with_a_message_not_a_500(client, db):
+    """The login form limits the name in the browser only; 1 MB used to reach authenticate()
+    and the lock's record (varchar 255: a 500 on PostgreSQL)."""
+    response = log_in(client, "x" * 1_000_000, "feil")
+    assert response.status_code == 200
+    assert "Teksten er for lang: høyst 150 tegn (nå 1000000)." in response.content.decode()
+    # The admin's login form has no such limit; the lock records the name cut to the longest a user can have.
+    response = log_in(client, "y" * 1_000_000, "feil", url=reverse("admin:login"))
+    assert response.status_code == 200
+    assert attempts().get().username == "y" * 150
+
+
 def test_a_successful_login_clears_the_count(client, db):
     make_user("kari")
     fail(client, "kari", LIMIT - 1)

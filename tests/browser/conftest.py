@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
+ARTIFACTS = ROOT / os.environ.get("TEST_ARTIFACTS", "test-artifacts")  # make test sets it
 SCREENSHOTS = ARTIFACTS / "screenshots"
 AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 

@@ -52,7 +52,7 @@ from tests.common.hostile import (
     urlencoded,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.crawl]
 
 # Patterns left out, and why.
 LEFT_OUT = {
