@@ -58,9 +58,12 @@ def tracked_fields(model: type[models.Model], exclude: set[str] | tuple[str, ...
             if f.editable and not f.primary_key and f.name not in exclude]
 
 
-def related_labels(model: type[models.Model], rows, fields: list[models.Field] | None = None) -> dict:
+def related_labels(model: type[models.Model], rows, fields: list[models.Field] | None = None, *,
+                   include_internal: bool = True) -> dict:
     """Names of every related row the `rows` (instances or historical records)
-    point at, one query per related model: {(related model, pk): name}."""
+    point at, one query per related model: {(related model, pk): name}.
+    `include_internal=False`: a related row that is not published (an internal
+    network or host agreement) is named only as internal."""
     fields = [f for f in (fields or tracked_fields(model)) if f.is_relation]
     wanted: dict[type, set] = {}
     for f in fields:
@@ -70,7 +73,8 @@ def related_labels(model: type[models.Model], rows, fields: list[models.Field] |
     labels = {}
     for related, ids in wanted.items():
         for obj in related._default_manager.filter(pk__in=ids):
-            labels[(related, obj.pk)] = str(obj)
+            hidden = not include_internal and getattr(obj, "visibility", "published") != "published"
+            labels[(related, obj.pk)] = _("(internt)") if hidden else str(obj)
     return labels
 
 

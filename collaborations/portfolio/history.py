@@ -270,7 +270,7 @@ def measure_timeline(measure: Measure, updates: list[StatusUpdate] | None = None
     if not include_internal:
         published_from = records[0].history_date if records else None
         updates = [u for u in updates if published_from is not None and u.created_at >= published_from]
-    labels = related_labels(Measure, records)
+    labels = related_labels(Measure, records, include_internal=include_internal)
     entries: list[TimelineEntry] = []
     pending = _record_entries(everything, include_internal=include_internal, labels=labels)
     previous_part: dict[tuple, StatusUpdate] = {}

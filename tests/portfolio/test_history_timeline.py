@@ -100,3 +100,26 @@ def test_a_status_written_while_internal_stays_out_of_the_diff_that_replaces_it_
     inside = measure_timeline(draft, include_internal=True)
     assert ("Status", "Intern risikovurdering", "Status etter publisering") in inside[0].changes
     assert "Sårbarhet i nødnettet" in client.get(urls[2]).content.decode("utf-8")
+
+
+def test_an_internal_network_is_named_in_the_diff_only_to_those_who_see_internal_history(client, world):
+    """A published measure moved from an internal network to a published one: the
+    diff names the internal network only as internal for outsiders, in every channel."""
+    from collaborations.registry.models import Network
+
+    hidden = Network.objects.create(collaboration=world.collaboration, name="Skjult beredskapsnettverk",
+                                    visibility="internal")
+    measure = world.network_measure
+    measure_update(acting_user=world.secretariat, measure=measure, expected_version=measure.version,
+                   reason="Flyttet til beredskap", network=hidden)
+    measure.refresh_from_db()
+    measure_update(acting_user=world.secretariat, measure=measure, expected_version=measure.version,
+                   reason="Tilbake til arkivnettverket", network=world.network)
+
+    public = measure_timeline(measure, include_internal=False)[0]
+    assert ("Fagnettverk", "(internt)", "Fagnettverk arkivledere") in public.changes
+    for name in ("measure_detail", "api_measure", "measure_timeline_csv"):
+        body = client.get(reverse(name, args=[measure.pk])).content.decode("utf-8")
+        assert "Skjult beredskapsnettverk" not in body, name
+    inside = measure_timeline(measure, include_internal=True)[0]
+    assert ("Fagnettverk", "Skjult beredskapsnettverk", "Fagnettverk arkivledere") in inside.changes
