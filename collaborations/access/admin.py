@@ -46,7 +46,17 @@ def _reason(form) -> str:
     return form.cleaned_data.get("change_reason", "") if form is not None else ""
 
 
-class ScopedMixin:
+class TextLimitMixin:
+    """Free text has the portal's limit in the admin too (a TextField has none of its own)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.TextField) and isinstance(field, forms.CharField):
+            limit_text(field)
+        return field
+
+
+class ScopedMixin(TextLimitMixin):
     """Querysets, row permissions and foreign-key choices, asked of the policy."""
 
     unscoped_fields: tuple[str, ...] = ()
@@ -68,13 +78,6 @@ class ScopedMixin:
 
     def has_add_permission(self, request, *args):
         return super().has_add_permission(request, *args) and policy.may_use_admin(request.user)
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        """Free text has the portal's limit here too (a TextField has none of its own)."""
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if isinstance(db_field, models.TextField) and isinstance(field, forms.CharField):
-            limit_text(field)
-        return field
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -231,7 +234,7 @@ class RoleAssignmentForm(forms.ModelForm):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(TextLimitMixin, admin.ModelAdmin):
     """Roles are granted and revoked through access.roles, which keeps the
     object permissions in step and writes the audit trail. A role is never
     edited: revoke it and grant another. Revoked roles stay, marked."""
@@ -267,13 +270,6 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.request = request
         return form
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        """Free text has the portal's limit here too (a TextField has none of its own)."""
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if isinstance(db_field, models.TextField) and isinstance(field, forms.CharField):
-            limit_text(field)
-        return field
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
