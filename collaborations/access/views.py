@@ -20,8 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
-from ..common.errors import DomainError
-from ..common.forms import add_service_error
+from ..common.forms import submit
 from ..common.history import who
 from . import policy, selectors, services
 from .filters import AuditEventFilter
@@ -136,6 +135,12 @@ def _managed(request: HttpRequest, slug: str):
     return policy.get_collaboration_for_user(request.user, slug, Action.MANAGE, str(NOT_SECRETARIAT_ROLES))
 
 
+def _to_roles(request: HttpRequest, collaboration, message: str) -> HttpResponse:
+    """Back to the roles page with the message, which the page scrolls to."""
+    messages.success(request, message)
+    return redirect(reverse("collaboration_roles", args=[collaboration.slug]) + "#melding")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def collaboration_roles(request: HttpRequest, slug: str) -> HttpResponse:
@@ -143,17 +148,13 @@ def collaboration_roles(request: HttpRequest, slug: str) -> HttpResponse:
     administrator flagged), and the form to grant one."""
     collaboration = _managed(request, slug)
     form = RoleGrantForm(request.POST or None, collaboration=collaboration)
-    if form.is_bound and form.is_valid():
-        kind, pk = form.cleaned_data["scope"]
-        try:
-            assignment = services.role_grant_in(
-                acting_user=request.user, collaboration=collaboration, user=form.cleaned_data["user"],
-                role=form.cleaned_data["role"], kind=kind, pk=pk, reason=form.cleaned_data["reason"])
-            messages.success(request, _("%(user)s har fått rollen %(role)s.") % {
-                "user": who(assignment.user), "role": assignment.get_role_display()})
-            return redirect(reverse("collaboration_roles", args=[collaboration.slug]) + "#melding")
-        except DomainError as error:
-            add_service_error(form, error)
+    saved = submit(form, lambda: services.role_grant_in(
+        acting_user=request.user, collaboration=collaboration, user=form.cleaned_data["user"],
+        role=form.cleaned_data["role"], kind=form.cleaned_data["scope"][0], pk=form.cleaned_data["scope"][1],
+        reason=form.cleaned_data["reason"]))
+    if saved:
+        return _to_roles(request, collaboration, _("%(user)s har fått rollen %(role)s.") % {
+            "user": who(saved.value.user), "role": saved.value.get_role_display()})
     members = selectors.members_now(collaboration)
     roles = list(selectors.roles_in(collaboration, members=members))
     rows = selectors.member_roles(collaboration, roles, members)
@@ -172,24 +173,23 @@ def person_invite_view(request: HttpRequest, slug: str) -> HttpResponse:
     """Invite a person by e-mail to a role in the collaboration."""
     collaboration = _managed(request, slug)
     form = InviteForm(request.POST or None, collaboration=collaboration, initial=request.GET or None)
-    if form.is_bound and form.is_valid():
+
+    def invite():
         data = form.cleaned_data
-        kind, pk = data["scope"]
-        try:
-            invitation = services.person_invite(
-                acting_user=request.user, collaboration=collaboration, name=data["name"], email=data["email"],
-                role=data["role"], kind=kind, pk=pk, reason=data["reason"], title=data["title"],
-                organisation=data["organisation"], municipality=data["municipality"],
-                site_url=request.build_absolute_uri("/"))
-            if invitation.created:
-                text = _("Invitasjonen er sendt til %(email)s. Lenken for å velge passord virker i %(days)s dager.")
-            else:
-                text = _("%(email)s hadde allerede en bruker: rollen er gitt, og en innloggingslenke er sendt.")
-            messages.success(request, text % {"email": invitation.user.email,
-                                              "days": services.invitation_validity_days()})
-            return redirect(reverse("collaboration_roles", args=[collaboration.slug]) + "#melding")
-        except DomainError as error:
-            add_service_error(form, error)
+        return services.person_invite(
+            acting_user=request.user, collaboration=collaboration, name=data["name"], email=data["email"],
+            role=data["role"], kind=data["scope"][0], pk=data["scope"][1], reason=data["reason"], title=data["title"],
+            organisation=data["organisation"], municipality=data["municipality"],
+            site_url=request.build_absolute_uri("/"))
+
+    saved = submit(form, invite)
+    if saved:
+        if saved.value.created:
+            text = _("Invitasjonen er sendt til %(email)s. Lenken for å velge passord virker i %(days)s dager.")
+        else:
+            text = _("%(email)s hadde allerede en bruker: rollen er gitt, og en innloggingslenke er sendt.")
+        return _to_roles(request, collaboration, text % {"email": saved.value.user.email,
+                                                         "days": services.invitation_validity_days()})
     return render(request, "collaborations/access/invite.html", {
         "collaboration": collaboration, "form": form, "days": services.invitation_validity_days(),
     })
@@ -202,15 +202,10 @@ def role_revoke_view(request: HttpRequest, slug: str, assignment_id: int) -> Htt
     collaboration = _managed(request, slug)
     assignment = selectors.role_in_collaboration(collaboration, assignment_id)
     form = RevokeForm(request.POST or None)
-    if form.is_bound and form.is_valid():
-        try:
-            services.role_revoke_in(acting_user=request.user, collaboration=collaboration, assignment=assignment,
-                                    reason=form.cleaned_data["reason"])
-            messages.success(request, _("Rollen %(role)s er fjernet fra %(user)s.") % {
-                "role": assignment.get_role_display(), "user": who(assignment.user)})
-            return redirect(reverse("collaboration_roles", args=[collaboration.slug]) + "#melding")
-        except DomainError as error:
-            add_service_error(form, error)
+    if submit(form, lambda: services.role_revoke_in(acting_user=request.user, collaboration=collaboration,
+                                                    assignment=assignment, reason=form.cleaned_data["reason"])):
+        return _to_roles(request, collaboration, _("Rollen %(role)s er fjernet fra %(user)s.") % {
+            "role": assignment.get_role_display(), "user": who(assignment.user)})
     return render(request, "collaborations/access/role_revoke.html", {
         "collaboration": collaboration, "assignment": assignment, "form": form,
     })

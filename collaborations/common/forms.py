@@ -2,12 +2,16 @@
 messages, the date input, labels without a trailing colon."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+
+from .errors import ConcurrentEditError
 
 TEXT_LIMIT = 4000
 STALE_FORM = _("Skjemaet er utdatert. Last siden på nytt og prøv igjen.")
@@ -71,6 +75,33 @@ def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What became of a form sent to a service (`submit`): true if saved."""
+
+    saved: bool
+    value: Any = None                                # what the service returned
+    conflict: ConcurrentEditError | None = None      # someone else saved first
+
+    def __bool__(self) -> bool:
+        return self.saved
+
+
+def submit(form: forms.BaseForm, call: Callable[[], Any]) -> Submitted:
+    """Send a valid bound form to a service (`call`). A service's refusal
+    (DomainError) goes on the form's fields; a save by someone else since the
+    form was opened comes back as the conflict, for `form_after_conflict`."""
+    if not (form.is_bound and form.is_valid()):
+        return Submitted(False)
+    try:
+        return Submitted(True, call())
+    except ConcurrentEditError as error:
+        return Submitted(False, conflict=error)
+    except ValidationError as error:
+        add_service_error(form, error)
+        return Submitted(False)
 
 
 def form_after_conflict(data: QueryDict, make_form: Callable[[QueryDict], forms.BaseForm],

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,8 +19,7 @@ from django.views.decorators.http import require_http_methods
 from ..access import policy
 from ..access.policy import Action
 from ..common.concurrency import latest_history_id, save_unless_changed
-from ..common.errors import ConcurrentEditError
-from ..common.forms import add_service_error, form_after_conflict
+from ..common.forms import form_after_conflict, submit
 from . import selectors
 from .forms import AdoptionForm, AgreementForm, CostKeyForm, LeaveForm, ParticipantAddForm
 from .services import (
@@ -89,13 +87,10 @@ def agreement_detail(request: HttpRequest, slug: str, agreement_id: int) -> Http
 def agreement_create(request: HttpRequest, slug: str) -> HttpResponse:
     collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
     form = AgreementForm(request.POST or None, instance=selectors.new_agreement(collaboration))
-    if form.is_bound and form.is_valid():
-        try:
-            agreement = agreement_save(acting_user=request.user, agreement=form.instance,
-                                       reason=form.cleaned_data["reason"])
-            return _to_agreement(request, agreement, _("Avtalen er registrert. Legg til deltakerne."))
-        except ValidationError as error:
-            add_service_error(form, error)
+    saved = submit(form, lambda: agreement_save(acting_user=request.user, agreement=form.instance,
+                                                reason=form.cleaned_data["reason"]))
+    if saved:
+        return _to_agreement(request, saved.value, _("Avtalen er registrert. Legg til deltakerne."))
     return render(request, "collaborations/economy/agreement_form.html", {
         "collaboration": collaboration, "form": form, "agreement": None})
 
@@ -107,21 +102,17 @@ def agreement_edit(request: HttpRequest, slug: str, agreement_id: int) -> HttpRe
     form = AgreementForm(request.POST or None, instance=selectors.fresh_agreement(agreement),
                          initial={"version": agreement.version})
     form.fields["version"].required = True
-    conflict = None
-    if form.is_bound and form.is_valid():
-        try:
-            agreement_save(acting_user=request.user, agreement=form.instance, reason=form.cleaned_data["reason"],
-                           expected_version=form.cleaned_data["version"])
-            return _to_agreement(request, agreement, _("Endringene er lagret."))
-        except ConcurrentEditError as error:
-            fresh = selectors.fresh_agreement(agreement)
-            conflict = error
-            form = form_after_conflict(request.POST, lambda data: AgreementForm(data, instance=fresh),
-                                       version=fresh.version)
-        except ValidationError as error:
-            add_service_error(form, error)
+    saved = submit(form, lambda: agreement_save(acting_user=request.user, agreement=form.instance,
+                                                reason=form.cleaned_data["reason"],
+                                                expected_version=form.cleaned_data["version"]))
+    if saved:
+        return _to_agreement(request, agreement, _("Endringene er lagret."))
+    if saved.conflict:
+        fresh = selectors.fresh_agreement(agreement)
+        form = form_after_conflict(request.POST, lambda data: AgreementForm(data, instance=fresh),
+                                   version=fresh.version)
     return render(request, "collaborations/economy/agreement_form.html", {
-        "collaboration": collaboration, "form": form, "agreement": agreement, "conflict": conflict})
+        "collaboration": collaboration, "form": form, "agreement": agreement, "conflict": saved.conflict})
 
 
 @login_required
@@ -130,17 +121,13 @@ def agreement_participant_add(request: HttpRequest, slug: str, agreement_id: int
     collaboration, agreement = _agreement(request, slug, agreement_id, Action.MANAGE)
     original = selectors.original_participants(agreement, on=timezone.localdate())
     form = ParticipantAddForm(request.POST or None, agreement=agreement, original=original)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        try:
-            participant = agreement_participant_join(
-                acting_user=request.user, agreement=agreement, municipality=data["municipality"],
-                joined_on=data["joined_on"], adopted_on=data["adopted_on"], case_number=data["case_number"],
-                consenting_municipality_ids=data["consenting"], reason=data["reason"])
-            return _to_agreement(request, agreement,
-                                 _("%(m)s er med i avtalen.") % {"m": participant.municipality})
-        except ValidationError as error:
-            add_service_error(form, error)
+    saved = submit(form, lambda: agreement_participant_join(
+        acting_user=request.user, agreement=agreement, municipality=form.cleaned_data["municipality"],
+        joined_on=form.cleaned_data["joined_on"], adopted_on=form.cleaned_data["adopted_on"],
+        case_number=form.cleaned_data["case_number"], consenting_municipality_ids=form.cleaned_data["consenting"],
+        reason=form.cleaned_data["reason"]))
+    if saved:
+        return _to_agreement(request, agreement, _("%(m)s er med i avtalen.") % {"m": saved.value.municipality})
     return render(request, "collaborations/economy/participant_add.html", {
         "collaboration": collaboration, "agreement": agreement, "form": form,
         "late_from": agreement.starts_on})
@@ -160,13 +147,10 @@ def agreement_adoption(request: HttpRequest, slug: str, agreement_id: int, parti
     participant = _participant(agreement, participant_id)
     form = AdoptionForm(request.POST or None, initial={"adopted_on": participant.adopted_on,
                                                        "case_number": participant.case_number})
-    if form.is_bound and form.is_valid():
-        try:
-            agreement_adoption_record(acting_user=request.user, participant=participant, **form.cleaned_data)
-            return _to_agreement(request, agreement,
-                                 _("Vedtaket i %(m)s er registrert.") % {"m": participant.municipality})
-        except ValidationError as error:
-            add_service_error(form, error)
+    if submit(form, lambda: agreement_adoption_record(acting_user=request.user, participant=participant,
+                                                      **form.cleaned_data)):
+        return _to_agreement(request, agreement,
+                             _("Vedtaket i %(m)s er registrert.") % {"m": participant.municipality})
     return render(request, "collaborations/economy/participant_adoption.html", {
         "collaboration": collaboration, "agreement": agreement, "participant": participant, "form": form})
 
@@ -179,17 +163,11 @@ def agreement_participant_leave_view(request: HttpRequest, slug: str, agreement_
     participant = _participant(agreement, participant_id)
     today = timezone.localdate()
     form = LeaveForm(request.POST or None, initial={"notice_given_on": today})
-    notice_on = today
-    if form.is_bound and form.is_valid():
-        notice_on = form.cleaned_data["notice_given_on"]
-        try:
-            agreement_participant_leave(acting_user=request.user, participant=participant, **form.cleaned_data)
-            return _to_agreement(request, agreement,
-                                 _("Uttreden for %(m)s er registrert.") % {"m": participant.municipality})
-        except ValidationError as error:
-            add_service_error(form, error)
-    elif form.is_bound and form.cleaned_data.get("notice_given_on"):
-        notice_on = form.cleaned_data["notice_given_on"]
+    if submit(form, lambda: agreement_participant_leave(acting_user=request.user, participant=participant,
+                                                        **form.cleaned_data)):
+        return _to_agreement(request, agreement,
+                             _("Uttreden for %(m)s er registrert.") % {"m": participant.municipality})
+    notice_on = (form.cleaned_data.get("notice_given_on") if form.is_bound else None) or today
     return render(request, "collaborations/economy/participant_leave.html", {
         "collaboration": collaboration, "agreement": agreement, "participant": participant, "form": form,
         "notice_on": notice_on, "earliest": selectors.earliest_exit(notice_on, agreement.notice_months)})
@@ -214,18 +192,15 @@ def cost_key_form(request: HttpRequest, slug: str, key_id: int | None = None) ->
         key = selectors.cost_key_for(collaboration, key_id)
         if key is None:
             raise Http404(_("Fant ikke kostnadsnøkkelen."))
-    form, conflict = CostKeyForm(request.POST or None, instance=key), None
-    if form.is_bound and form.is_valid():
-        try:
-            save_unless_changed(key, form.cleaned_data["history_id"], lambda: cost_key_save(
-                acting_user=request.user, cost_key=form.instance, reason=form.cleaned_data["reason"]))
-            messages.success(request, _("Kostnadsnøkkelen er lagret."))
-            return redirect(reverse("cost_key_list", args=[collaboration.slug]) + "#melding")
-        except ConcurrentEditError as error:
-            fresh = selectors.cost_key_for(collaboration, key_id)
-            conflict, form = error, form_after_conflict(request.POST, lambda data: CostKeyForm(data, instance=fresh),
-                                                        history_id=latest_history_id(fresh))
-        except ValidationError as error:
-            add_service_error(form, error)
+    form = CostKeyForm(request.POST or None, instance=key)
+    saved = submit(form, lambda: save_unless_changed(key, form.cleaned_data["history_id"], lambda: cost_key_save(
+        acting_user=request.user, cost_key=form.instance, reason=form.cleaned_data["reason"])))
+    if saved:
+        messages.success(request, _("Kostnadsnøkkelen er lagret."))
+        return redirect(reverse("cost_key_list", args=[collaboration.slug]) + "#melding")
+    if saved.conflict:
+        fresh = selectors.cost_key_for(collaboration, key_id)
+        form = form_after_conflict(request.POST, lambda data: CostKeyForm(data, instance=fresh),
+                                   history_id=latest_history_id(fresh))
     return render(request, "collaborations/economy/cost_key_form.html", {
-        "collaboration": collaboration, "form": form, "key": key if key_id else None, "conflict": conflict})
+        "collaboration": collaboration, "form": form, "key": key if key_id else None, "conflict": saved.conflict})

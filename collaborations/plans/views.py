@@ -18,8 +18,7 @@ from ..access import policy
 from ..access.policy import Action
 from ..common.concurrency import latest_history_id
 from ..common.dates import norwegian_date
-from ..common.errors import ConcurrentEditError, DomainError
-from ..common.forms import form_after_conflict
+from ..common.forms import form_after_conflict, submit
 from . import selectors
 from .forms import PlanCloseForm, PlanForm, PlanRevisionForm, StrategyForm
 from .services import plan_close, plan_create, plan_revise, plan_update, strategy_create, strategy_update
@@ -69,13 +68,10 @@ def plan_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
 def plan_create_view(request: HttpRequest, slug: str) -> HttpResponse:
     collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
     form = PlanForm(request.POST or None, collaboration=collaboration)
-    if form.is_bound and form.is_valid():
-        try:
-            plan = plan_create(acting_user=request.user, reason=form.cleaned_data["reason"],
-                               collaboration=collaboration, **form.changes())
-            return _to_plan(request, plan, _("Planen er registrert."))
-        except DomainError as error:
-            form.add_error(None, error)
+    saved = submit(form, lambda: plan_create(acting_user=request.user, reason=form.cleaned_data["reason"],
+                                             collaboration=collaboration, **form.changes()))
+    if saved:
+        return _to_plan(request, saved.value, _("Planen er registrert."))
     return render(request, "collaborations/plans/plan_form.html", {
         "collaboration": collaboration, "form": form, "plan": None})
 
@@ -87,20 +83,14 @@ def plan_edit(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
     plan = _plan(collaboration, plan_id)
     form = PlanForm(request.POST or None, instance=plan, collaboration=collaboration,
                     initial={"history_id": latest_history_id(plan)})
-    conflict = None
-    if form.is_bound and form.is_valid():
-        try:
-            plan = plan_update(acting_user=request.user, reason=form.cleaned_data["reason"], plan=plan,
-                               expected_history_id=form.cleaned_data["history_id"], **form.changes())
-            return _to_plan(request, plan, _("Endringene i planen er lagret."))
-        except ConcurrentEditError as error:
-            fresh = _plan(collaboration, plan_id)
-            conflict = error
-            form = _after_conflict(PlanForm, request, fresh, collaboration)
-        except DomainError as error:
-            form.add_error(None, error)
+    saved = submit(form, lambda: plan_update(acting_user=request.user, reason=form.cleaned_data["reason"], plan=plan,
+                                             expected_history_id=form.cleaned_data["history_id"], **form.changes()))
+    if saved:
+        return _to_plan(request, saved.value, _("Endringene i planen er lagret."))
+    if saved.conflict:
+        form = _after_conflict(PlanForm, request, _plan(collaboration, plan_id), collaboration)
     return render(request, "collaborations/plans/plan_form.html", {
-        "collaboration": collaboration, "form": form, "plan": plan, "conflict": conflict})
+        "collaboration": collaboration, "form": form, "plan": plan, "conflict": saved.conflict})
 
 
 @login_required
@@ -109,12 +99,8 @@ def plan_close_view(request: HttpRequest, slug: str, plan_id: int) -> HttpRespon
     collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
     plan = _plan(collaboration, plan_id)
     form = PlanCloseForm(request.POST or None, initial={"closed_on": f"{plan.end_year}-12-31"})
-    if form.is_bound and form.is_valid():
-        try:
-            plan_close(acting_user=request.user, plan=plan, **form.cleaned_data)
-            return _to_plan(request, plan, _("Planen er avsluttet."))
-        except DomainError as error:
-            form.add_error(None, error)
+    if submit(form, lambda: plan_close(acting_user=request.user, plan=plan, **form.cleaned_data)):
+        return _to_plan(request, plan, _("Planen er avsluttet."))
     return render(request, "collaborations/plans/plan_close.html", {
         "collaboration": collaboration, "plan": plan, "form": form,
         "open_count": selectors.open_measures(plan).count()})
@@ -127,13 +113,9 @@ def strategy_create_view(request: HttpRequest, slug: str, plan_id: int) -> HttpR
     plan = _plan(collaboration, plan_id)
     next_number = max((s.number for s in selectors.plan_strategies(request.user, plan)), default=0) + 1
     form = StrategyForm(request.POST or None, collaboration=collaboration, initial={"number": next_number})
-    if form.is_bound and form.is_valid():
-        try:
-            strategy_create(acting_user=request.user, reason=form.cleaned_data["reason"], plan=plan,
-                            **form.changes())
-            return _to_plan(request, plan, _("Strategien er registrert."))
-        except DomainError as error:
-            form.add_error(None, error)
+    if submit(form, lambda: strategy_create(acting_user=request.user, reason=form.cleaned_data["reason"], plan=plan,
+                                            **form.changes())):
+        return _to_plan(request, plan, _("Strategien er registrert."))
     return render(request, "collaborations/plans/strategy_form.html", {
         "collaboration": collaboration, "plan": plan, "form": form, "strategy": None})
 
@@ -147,21 +129,16 @@ def strategy_edit(request: HttpRequest, slug: str, strategy_id: int) -> HttpResp
         raise Http404(_("Fant ikke strategien."))
     form = StrategyForm(request.POST or None, instance=strategy, collaboration=collaboration,
                         initial={"history_id": latest_history_id(strategy)})
-    conflict = None
-    if form.is_bound and form.is_valid():
-        try:
-            strategy_update(acting_user=request.user, reason=form.cleaned_data["reason"], strategy=strategy,
-                            expected_history_id=form.cleaned_data["history_id"], **form.changes())
-            return _to_plan(request, strategy.plan, _("Endringene i strategien er lagret."))
-        except ConcurrentEditError as error:
-            conflict = error
-            fresh = selectors.strategy_in(collaboration, strategy_id)
-            form = _after_conflict(StrategyForm, request, fresh, collaboration)
-        except DomainError as error:
-            form.add_error(None, error)
+    saved = submit(form, lambda: strategy_update(
+        acting_user=request.user, reason=form.cleaned_data["reason"], strategy=strategy,
+        expected_history_id=form.cleaned_data["history_id"], **form.changes()))
+    if saved:
+        return _to_plan(request, strategy.plan, _("Endringene i strategien er lagret."))
+    if saved.conflict:
+        form = _after_conflict(StrategyForm, request, selectors.strategy_in(collaboration, strategy_id), collaboration)
     return render(request, "collaborations/plans/strategy_form.html", {
         "collaboration": collaboration, "plan": strategy.plan, "form": form, "strategy": strategy,
-        "conflict": conflict})
+        "conflict": saved.conflict})
 
 
 @login_required
@@ -174,20 +151,15 @@ def plan_revise_view(request: HttpRequest, slug: str, plan_id: int) -> HttpRespo
         return redirect(reverse("plan_detail", args=[slug, plan.pk]) + "#melding")
     outline = selectors.revision_outline(plan)
     form = PlanRevisionForm(request.POST or None, plan=plan, outline=outline)
-    conflict = None
-    if form.is_bound and form.is_valid():
-        try:
-            new = plan_revise(acting_user=request.user, plan=plan, **form.service_kwargs())
-            return _to_plan(request, new, _("Planen er rullert. Den gamle planen er avsluttet %(date)s.") % {
-                "date": norwegian_date(new.revises.closed_on)})
-        except ConcurrentEditError as error:
-            conflict = error
-            outline = selectors.revision_outline(plan)
-            versions = {f"version_{m.pk}": m.version for row in outline for m in row.measures}
-            form = form_after_conflict(request.POST,
-                                       lambda data: PlanRevisionForm(data, plan=plan, outline=outline), **versions)
-        except DomainError as error:
-            form.add_error(None, error)
+    saved = submit(form, lambda: plan_revise(acting_user=request.user, plan=plan, **form.service_kwargs()))
+    if saved:
+        return _to_plan(request, saved.value, _("Planen er rullert. Den gamle planen er avsluttet %(date)s.") % {
+            "date": norwegian_date(saved.value.revises.closed_on)})
+    if saved.conflict:
+        outline = selectors.revision_outline(plan)
+        versions = {f"version_{m.pk}": m.version for row in outline for m in row.measures}
+        form = form_after_conflict(request.POST,
+                                   lambda data: PlanRevisionForm(data, plan=plan, outline=outline), **versions)
     return render(request, "collaborations/plans/plan_revise.html", {
-        "collaboration": collaboration, "plan": plan, "form": form, "conflict": conflict})
+        "collaboration": collaboration, "plan": plan, "form": form, "conflict": saved.conflict})
 

@@ -24,8 +24,8 @@ from django.views.decorators.http import require_http_methods
 from ..access import policy
 from ..access.policy import Action
 from ..common.dates import norwegian_date
-from ..common.errors import ConcurrentEditError, DomainError
-from ..common.forms import form_after_conflict
+from ..common.errors import ConcurrentEditError
+from ..common.forms import form_after_conflict, submit
 from ..registry.selectors import municipality_by_id
 from . import selectors
 from .filters import MyMeasuresFilter
@@ -74,18 +74,14 @@ def measure_status(request: HttpRequest, measure_id: int) -> HttpResponse:
     if measure.closed_on:
         return _closed(request, measure)
     form = StatusUpdateForm(request.POST or None, initial=_initial(measure))
-    conflict = None
-    if form.is_bound and form.is_valid():
-        try:
-            measure_post_status_update(acting_user=request.user, measure=measure,
-                                       expected_version=form.cleaned_data["version"], **form.service_kwargs())
-            return _saved(request, measure, _("Statusoppdateringen er lagret."))
-        except ConcurrentEditError as error:
-            conflict, form = error, form_after_conflict(request.POST, StatusUpdateForm,
-                                                         version=selectors.fresh_measure(measure).version)
-        except DomainError as error:
-            form.add_error(None, error)
-    return _form_response(request, measure, form, reverse("measure_status", args=[measure.pk]), conflict)
+    saved = submit(form, lambda: measure_post_status_update(
+        acting_user=request.user, measure=measure, expected_version=form.cleaned_data["version"],
+        **form.service_kwargs()))
+    if saved:
+        return _saved(request, measure, _("Statusoppdateringen er lagret."))
+    if saved.conflict:
+        form = form_after_conflict(request.POST, StatusUpdateForm, version=selectors.fresh_measure(measure).version)
+    return _form_response(request, measure, form, reverse("measure_status", args=[measure.pk]), saved.conflict)
 
 
 @login_required
@@ -99,13 +95,10 @@ def measure_part_status(request: HttpRequest, measure_id: int, municipality_id: 
     municipality = municipality_by_id(municipality_id)
     on_behalf = policy.reports_on_behalf(request.user, municipality.pk)
     form = StatusUpdateForm(request.POST or None, with_version=False, initial=_initial(measure, municipality))
-    if form.is_bound and form.is_valid():
-        try:
-            measure_post_status_update(acting_user=request.user, measure=measure, municipality=municipality,
-                                       on_behalf=on_behalf, **form.service_kwargs())
-            return _saved(request, measure, _("Delen til %(m)s er lagret.") % {"m": municipality})
-        except DomainError as error:
-            form.add_error(None, error)
+    if submit(form, lambda: measure_post_status_update(acting_user=request.user, measure=measure,
+                                                       municipality=municipality, on_behalf=on_behalf,
+                                                       **form.service_kwargs())):
+        return _saved(request, measure, _("Delen til %(m)s er lagret.") % {"m": municipality})
     action = reverse("measure_part_status", args=[measure.pk, municipality.pk])
     return _form_response(request, measure, form, action, None, municipality, on_behalf=on_behalf)
 
@@ -117,15 +110,12 @@ def measure_create_view(request: HttpRequest, slug: str) -> HttpResponse:
     collaboration = policy.get_collaboration_for_user(
         request.user, slug, Action.MANAGE, _("Bare sekretariatet kan opprette tiltak i samarbeidet."))
     form = MeasureForm(request.POST or None, collaboration=collaboration, user=request.user, with_version=False)
-    if form.is_bound and form.is_valid():
-        try:
-            measure = measure_create(acting_user=request.user, reason=form.cleaned_data["reason"],
-                                     collaboration=collaboration, participant_ids=form.participant_ids(),
-                                     partner_ids=form.partner_ids(), **form.changes())
-            messages.success(request, _("Tiltaket «%(title)s» er opprettet.") % {"title": measure.title})
-            return redirect(reverse("measure_detail", args=[measure.pk]) + "#melding")
-        except DomainError as error:
-            form.add_error(None, error)
+    saved = submit(form, lambda: measure_create(
+        acting_user=request.user, reason=form.cleaned_data["reason"], collaboration=collaboration,
+        participant_ids=form.participant_ids(), partner_ids=form.partner_ids(), **form.changes()))
+    if saved:
+        messages.success(request, _("Tiltaket «%(title)s» er opprettet.") % {"title": saved.value.title})
+        return redirect(reverse("measure_detail", args=[saved.value.pk]) + "#melding")
     return render(request, "collaborations/portfolio/measure_create.html", {
         "collaboration": collaboration, "form": form})
 
@@ -141,24 +131,20 @@ def measure_edit(request: HttpRequest, measure_id: int) -> HttpResponse:
     editable = selectors.fresh_measure(measure)  # the form may change it
     form = MeasureForm(request.POST or None, instance=editable, manage=manage, user=request.user,
                        initial={"version": measure.version})
-    conflict = None
-    if form.is_bound and form.is_valid():
-        try:
-            measure_change(acting_user=request.user, measure=measure, expected_version=form.cleaned_data["version"],
-                           reason=form.cleaned_data["reason"], participant_ids=form.participant_ids(),
-                           partner_ids=form.partner_ids(), **form.changes())
-            messages.success(request, _("Endringene er lagret."))
-            return redirect(reverse("measure_detail", args=[measure.pk]) + "#melding")
-        except ConcurrentEditError as error:
-            fresh = selectors.fresh_measure(measure)
-            conflict = error
-            form = form_after_conflict(request.POST, lambda data: MeasureForm(data, instance=fresh, manage=manage,
-                                                                                 user=request.user),
-                                       version=fresh.version)
-        except DomainError as error:
-            form.add_error(None, error)
+    saved = submit(form, lambda: measure_change(
+        acting_user=request.user, measure=measure, expected_version=form.cleaned_data["version"],
+        reason=form.cleaned_data["reason"], participant_ids=form.participant_ids(), partner_ids=form.partner_ids(),
+        **form.changes()))
+    if saved:
+        messages.success(request, _("Endringene er lagret."))
+        return redirect(reverse("measure_detail", args=[measure.pk]) + "#melding")
+    if saved.conflict:
+        fresh = selectors.fresh_measure(measure)
+        form = form_after_conflict(request.POST, lambda data: MeasureForm(data, instance=fresh, manage=manage,
+                                                                             user=request.user),
+                                   version=fresh.version)
     return render(request, "collaborations/portfolio/measure_edit.html", {"measure": measure, "form": form,
-                                                                           "conflict": conflict, "manage": manage})
+                                                                           "conflict": saved.conflict, "manage": manage})
 
 
 @login_required
@@ -169,19 +155,14 @@ def measure_close_view(request: HttpRequest, measure_id: int) -> HttpResponse:
     if measure.closed_on:
         return _closed(request, measure)
     form = MeasureCloseForm(request.POST or None, initial={"version": measure.version})
-    conflict = None
-    if form.is_bound and form.is_valid():
-        try:
-            measure_close(acting_user=request.user, measure=measure, **form.service_kwargs())
-            messages.success(request, _("Tiltaket er avsluttet."))
-            return redirect(reverse("measure_detail", args=[measure.pk]) + "#melding")
-        except ConcurrentEditError as error:
-            conflict, form = error, form_after_conflict(request.POST, MeasureCloseForm,
-                                                         version=selectors.fresh_measure(measure).version)
-        except DomainError as error:
-            form.add_error(None, error)
+    saved = submit(form, lambda: measure_close(acting_user=request.user, measure=measure, **form.service_kwargs()))
+    if saved:
+        messages.success(request, _("Tiltaket er avsluttet."))
+        return redirect(reverse("measure_detail", args=[measure.pk]) + "#melding")
+    if saved.conflict:
+        form = form_after_conflict(request.POST, MeasureCloseForm, version=selectors.fresh_measure(measure).version)
     return render(request, "collaborations/portfolio/measure_close.html", {"measure": measure, "form": form,
-                                                                            "conflict": conflict})
+                                                                            "conflict": saved.conflict})
 
 
 @login_required
@@ -189,15 +170,11 @@ def measure_close_view(request: HttpRequest, measure_id: int) -> HttpResponse:
 def document_upload_view(request: HttpRequest, measure_id: int) -> HttpResponse:
     measure = policy.get_measure_for_user(request.user, measure_id, Action.REPORT_PART)
     form = DocumentForm(request.POST or None, request.FILES or None, measure=measure)
-    if form.is_bound and form.is_valid():
-        try:
-            document_upload(acting_user=request.user, measure=measure, file=form.cleaned_data["file"],
-                            title=form.cleaned_data["title"], visibility=form.cleaned_data["visibility"],
-                            status_update=form.cleaned_data["status_update"])
-            messages.success(request, _("Dokumentet er lastet opp."))
-            return redirect(reverse("measure_detail", args=[measure.pk]) + "#melding")
-        except DomainError as error:
-            form.add_error(None, error)
+    if submit(form, lambda: document_upload(acting_user=request.user, measure=measure, file=form.cleaned_data["file"],
+                                            title=form.cleaned_data["title"], visibility=form.cleaned_data["visibility"],
+                                            status_update=form.cleaned_data["status_update"])):
+        messages.success(request, _("Dokumentet er lastet opp."))
+        return redirect(reverse("measure_detail", args=[measure.pk]) + "#melding")
     return render(request, "collaborations/portfolio/document_form.html", {"measure": measure, "form": form})
 
 
@@ -305,12 +282,8 @@ def measure_partner_status(request: HttpRequest, measure_id: int, partner_id: in
     source = selectors.latest_partner_update(measure, partner) or measure
     form = StatusUpdateForm(request.POST or None, with_version=False, initial={
         "phase": source.phase, "traffic_light": source.traffic_light, "reported_on": timezone.localdate()})
-    if form.is_bound and form.is_valid():
-        try:
-            measure_post_status_update(acting_user=request.user, measure=measure, partner=partner,
-                                       on_behalf=on_behalf, **form.service_kwargs())
-            return _saved(request, measure, _("Delen til %(p)s er lagret.") % {"p": partner})
-        except DomainError as error:
-            form.add_error(None, error)
+    if submit(form, lambda: measure_post_status_update(acting_user=request.user, measure=measure, partner=partner,
+                                                       on_behalf=on_behalf, **form.service_kwargs())):
+        return _saved(request, measure, _("Delen til %(p)s er lagret.") % {"p": partner})
     action = reverse("measure_partner_status", args=[measure.pk, partner.pk])
     return _form_response(request, measure, form, action, None, partner, on_behalf=on_behalf)

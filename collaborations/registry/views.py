@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +21,7 @@ from ..access.policy import Action
 from ..common.concurrency import latest_history_id, save_unless_changed
 from ..common.dates import norwegian_date
 from ..common.errors import ConcurrentEditError
-from ..common.forms import add_service_error, form_after_conflict
+from ..common.forms import form_after_conflict, submit
 from ..portfolio.selectors import measures_for_list
 from . import selectors
 from .forms import (
@@ -121,17 +120,14 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
     day = _posted_date(request, "joined_on")
     form = MemberAddForm(request.POST or None, candidates=selectors.joinable_municipalities(collaboration, day),
                          originals=selectors.original_members_on(collaboration, day))
-    if form.is_bound and form.is_valid():
-        try:
-            membership = membership_add(
-                acting_user=request.user, collaboration=collaboration, municipality=form.cleaned_data["municipality"],
-                joined_on=form.cleaned_data["joined_on"], consenting_municipality_ids=form.consenting_ids(),
-                reason=form.full_reason())
-            messages.success(request, _("%(m)s er tatt opp som medlem fra %(date)s.") % {
-                "m": membership.municipality.name, "date": norwegian_date(membership.joined_on)})
-            return redirect(reverse("member_list", args=[collaboration.slug]) + "#melding")
-        except ValidationError as error:
-            add_service_error(form, error)
+    saved = submit(form, lambda: membership_add(
+        acting_user=request.user, collaboration=collaboration, municipality=form.cleaned_data["municipality"],
+        joined_on=form.cleaned_data["joined_on"], consenting_municipality_ids=form.consenting_ids(),
+        reason=form.full_reason()))
+    if saved:
+        membership = saved.value
+        return _to("member_list", collaboration, _("%(m)s er tatt opp som medlem fra %(date)s.") % {
+            "m": membership.municipality.name, "date": norwegian_date(membership.joined_on)}, request)
     return render(request, "collaborations/registry/member_add.html", {"collaboration": collaboration,
                                                                        "form": form})
 
@@ -151,14 +147,10 @@ def member_exit(request: HttpRequest, slug: str, municipality_id: int) -> HttpRe
             "notices": list(zip(ended.notices, selectors.exit_notices(membership), strict=True)),
         })
     form = MemberExitForm(request.POST or None, membership=membership)
-    if form.is_bound and form.is_valid():
-        try:
-            membership_end(acting_user=request.user, membership=membership, left_on=form.cleaned_data["left_on"],
-                           reason=form.cleaned_data["reason"])
-            messages.success(request, _("Uttreden er registrert."))
-            return redirect(reverse("member_exit", args=[collaboration.slug, membership.municipality_id]) + "#melding")
-        except ValidationError as error:
-            add_service_error(form, error)
+    if submit(form, lambda: membership_end(acting_user=request.user, membership=membership,
+                                           left_on=form.cleaned_data["left_on"], reason=form.cleaned_data["reason"])):
+        messages.success(request, _("Uttreden er registrert."))
+        return redirect(reverse("member_exit", args=[collaboration.slug, membership.municipality_id]) + "#melding")
     return render(request, "collaborations/registry/member_exit.html", {
         "collaboration": collaboration, "membership": membership, "form": form,
         "agreements": selectors.agreements_still_in(membership)})
@@ -206,14 +198,12 @@ def network_create(request: HttpRequest, slug: str) -> HttpResponse:
     collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
     form = _network_form(request, collaboration, None, request.POST or None)
     form.instance.collaboration = collaboration
-    if form.is_bound and form.is_valid():
-        try:
-            network = network_save(acting_user=request.user, network=form.instance, reason=form.cleaned_data["reason"],
-                                   member_municipality_ids=form.member_ids(), outside_member_ids=form.outside_ids())
-            messages.success(request, _("Nettverket er opprettet."))
-            return redirect(reverse("network_detail", args=[collaboration.slug, network.pk]) + "#melding")
-        except ValidationError as error:
-            add_service_error(form, error)
+    saved = submit(form, lambda: network_save(
+        acting_user=request.user, network=form.instance, reason=form.cleaned_data["reason"],
+        member_municipality_ids=form.member_ids(), outside_member_ids=form.outside_ids()))
+    if saved:
+        messages.success(request, _("Nettverket er opprettet."))
+        return redirect(reverse("network_detail", args=[collaboration.slug, saved.value.pk]) + "#melding")
     return render(request, "collaborations/registry/network_form.html", {
         "collaboration": collaboration, "form": form, "network": None})
 
@@ -228,23 +218,19 @@ def network_edit(request: HttpRequest, slug: str, network_id: int) -> HttpRespon
     editable = selectors.fresh_network(network)  # the form changes it
     form = _network_form(request, collaboration, editable, request.POST or None,
                          initial={"fingerprint": selectors.network_fingerprint(network)})
-    conflict = None
-    if form.is_bound and form.is_valid():
-        try:
-            network_save(acting_user=request.user, network=form.instance, reason=form.cleaned_data["reason"],
-                         member_municipality_ids=form.member_ids(), outside_member_ids=form.outside_ids(),
-                         expected_fingerprint=form.cleaned_data["fingerprint"] or None)
-            messages.success(request, _("Endringene er lagret."))
-            return redirect(reverse("network_detail", args=[collaboration.slug, network.pk]) + "#melding")
-        except ConcurrentEditError as error:
-            fresh = selectors.fresh_network(network)
-            conflict = error
-            form = form_after_conflict(request.POST, lambda data: _network_form(request, collaboration, fresh, data),
-                                       fingerprint=selectors.network_fingerprint(fresh))
-        except ValidationError as error:
-            add_service_error(form, error)
+    saved = submit(form, lambda: network_save(
+        acting_user=request.user, network=form.instance, reason=form.cleaned_data["reason"],
+        member_municipality_ids=form.member_ids(), outside_member_ids=form.outside_ids(),
+        expected_fingerprint=form.cleaned_data["fingerprint"] or None))
+    if saved:
+        messages.success(request, _("Endringene er lagret."))
+        return redirect(reverse("network_detail", args=[collaboration.slug, network.pk]) + "#melding")
+    if saved.conflict:
+        fresh = selectors.fresh_network(network)
+        form = form_after_conflict(request.POST, lambda data: _network_form(request, collaboration, fresh, data),
+                                   fingerprint=selectors.network_fingerprint(fresh))
     return render(request, "collaborations/registry/network_form.html", {
-        "collaboration": collaboration, "form": form, "network": network, "conflict": conflict})
+        "collaboration": collaboration, "form": form, "network": network, "conflict": saved.conflict})
 
 
 # ---------------------------------------------------------------- mergers
@@ -259,18 +245,14 @@ def merger(request: HttpRequest, slug: str) -> HttpResponse:
     collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
     form = MergerForm(request.POST or None, members=selectors.mergeable_members(collaboration),
                       municipalities=selectors.existing_municipalities(), counties=selectors.counties())
-    if form.is_bound and form.is_valid():
-        try:
-            successor = merger_apply(
-                acting_user=request.user, predecessors=list(form.cleaned_data["predecessors"]),
-                successor=form.cleaned_data["successor"], new_successor=form.new_successor(),
-                on_date=form.cleaned_data["on_date"], reason=form.cleaned_data["reason"])
-            messages.success(request, _("Sammenslåingen er registrert: %(names)s ble %(m)s fra %(date)s.") % {
-                "names": ", ".join(m.name for m in form.cleaned_data["predecessors"]), "m": successor.name,
-                "date": norwegian_date(form.cleaned_data["on_date"])})
-            return redirect(reverse("member_list", args=[collaboration.slug]) + "#melding")
-        except ValidationError as error:
-            add_service_error(form, error)
+    saved = submit(form, lambda: merger_apply(
+        acting_user=request.user, predecessors=list(form.cleaned_data["predecessors"]),
+        successor=form.cleaned_data["successor"], new_successor=form.new_successor(),
+        on_date=form.cleaned_data["on_date"], reason=form.cleaned_data["reason"]))
+    if saved:
+        return _to("member_list", collaboration, _("Sammenslåingen er registrert: %(names)s ble %(m)s fra %(date)s.") % {
+            "names": ", ".join(m.name for m in form.cleaned_data["predecessors"]), "m": saved.value.name,
+            "date": norwegian_date(form.cleaned_data["on_date"])}, request)
     return render(request, "collaborations/registry/merger.html", {"collaboration": collaboration, "form": form})
 
 
@@ -283,28 +265,11 @@ def merger(request: HttpRequest, slug: str) -> HttpResponse:
 # edits (common.concurrency), so a save over someone else's is refused with
 # what they changed, keeping what was typed.
 
-def _record_error(form, error: ValidationError) -> None:
-    """A service's refusal on its field when the form has it, else above the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _record_saved(form, obj, save) -> tuple[bool, ConcurrentEditError | None]:
     """Save a valid bound form through `save` (a service call) unless `obj` was
     saved by someone else since the form was opened: (saved, conflict)."""
-    if not (form.is_bound and form.is_valid()):
-        return False, None
-    try:
-        save_unless_changed(obj, form.cleaned_data.get("history_id"), save)
-        return True, None
-    except ConcurrentEditError as error:
-        return False, error
-    except ValidationError as error:
-        _record_error(form, error)
-        return False, None
+    saved = submit(form, lambda: save_unless_changed(obj, form.cleaned_data.get("history_id"), save))
+    return saved.saved, saved.conflict
 
 
 def _after_conflict(request: HttpRequest, make_form, fresh):
