@@ -181,3 +181,13 @@ World.first_body = property(lambda self: self.collaboration.bodies.order_by("pk"
 World.coordinator_person = property(lambda self: self.network.coordinator)
 World.kafjord_figure = property(lambda self: self.kafjord.population_figures.order_by("-year").first())
 World.outsider_figure = property(lambda self: self.outsider.population_figures.order_by("-year").first())
+
+
+def client_for(user=None):
+    """A test client logged in as `user` (anonymous for None)."""
+    from django.test import Client
+
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client

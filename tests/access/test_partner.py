@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from collaborations.access import policy
@@ -20,7 +19,7 @@ from collaborations.portfolio.models import Measure, StatusUpdate
 from collaborations.portfolio.services import measure_post_status_update, measure_update
 from collaborations.registry.models import OutsidePartner
 from tests.access.matrix import INTERNAL_TITLES, make_matrix_world
-from tests.factories import make_measure, make_partner_user, make_user
+from tests.factories import client_for, make_measure, make_partner_user, make_user
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
@@ -29,11 +28,6 @@ TODAY = dt.date.today()
 def fresh(user):
     return type(user).objects.get(pk=user.pk)
 
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def status_data(**extra) -> dict:

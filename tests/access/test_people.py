@@ -9,7 +9,6 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 
 from collaborations.access import policy
@@ -18,16 +17,11 @@ from collaborations.access.policy import Action
 from collaborations.access.services import person_invite, role_grant_in, role_revoke_in
 from collaborations.common.errors import DomainError
 from collaborations.registry.models import Membership, Network, Person
-from tests.factories import make_measure, make_municipality, make_partner_user, make_user
+from tests.factories import client_for, make_measure, make_municipality, make_partner_user, make_user
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
 
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def fresh(user):

@@ -18,7 +18,6 @@ PostgreSQL only (DATABASE_URL); it skips with a message on SQLite.
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -32,6 +31,8 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.test import Client
 
+from tests.common.processes import child_database_url, stop_process_group
+
 pytestmark = pytest.mark.django_db(transaction=True)  # the server in the subprocess sees committed rows only
 
 BASE_DIR = Path(django_settings.BASE_DIR)
@@ -44,11 +45,6 @@ def postgresql():
     if connection.vendor != "postgresql":
         pytest.skip("Feiltesten for databasetilkoblinger trenger PostgreSQL (DATABASE_URL).")
 
-
-def _database_url() -> str:
-    s = connection.settings_dict
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 def _free_port() -> int:
@@ -77,7 +73,7 @@ class Server:
             + ("" if health_checks else "DATABASES['default']['CONN_HEALTH_CHECKS'] = False  # noqa: F405\n"))
         env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL_FILE", "DEBUG", "DEMO")}
         env.update({"DJANGO_SETTINGS_MODULE": "fault_settings", "PYTHONPATH": f"{tmp_path}{os.pathsep}{BASE_DIR}",
-                    "DATABASE_URL": _database_url(), "CONN_MAX_AGE": "60", "TESTING": "1",
+                    "DATABASE_URL": child_database_url(), "CONN_MAX_AGE": "60", "TESTING": "1",
                     "MEDIA_ROOT": str(tmp_path / "media")})
         self.port = _free_port()
         self.log_path = tmp_path / "gunicorn.log"
@@ -100,13 +96,7 @@ class Server:
         return self.log_path.read_text(errors="replace")[-3000:]
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=10)
+        stop_process_group(self.proc)
         self.log.close()
 
 

@@ -7,22 +7,16 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from collaborations.access.models import AuditEvent
 from collaborations.economy.models import HostAgreement, HostAgreementParticipant
 from collaborations.economy.services import agreement_participant_join, agreement_save
+from tests.factories import client_for
 
 K = AuditEvent.Kind
 SLUG = "nord-troms"
 
-
-def client_for(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture

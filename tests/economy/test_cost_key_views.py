@@ -5,21 +5,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.test import Client
 from django.urls import reverse
 
 from collaborations.access.models import AuditEvent
 from collaborations.economy.forms import AgreementForm
 from collaborations.economy.models import CostKey, HostAgreement
+from tests.factories import client_for
 
 SLUG = "nord-troms"
 
-
-def client_for(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def data(**extra):

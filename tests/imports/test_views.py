@@ -19,7 +19,7 @@ from collaborations.imports.parsing import parse
 from collaborations.portfolio.models import Measure, Participation
 from collaborations.registry.models import Membership, Person
 from collaborations.registry.services import membership_end
-from tests.factories import make_user
+from tests.factories import client_for, make_user
 
 GOOD_CSV = ("\ufeffStrategi;Tittel;Ansvarlig;Deltakere;Trafikklys;Begrunnelse;Frist;Budsjett\r\n"
             "1;Felles IKT;Ola Ny;alle unntatt Lyngen;I rute;;;\r\n"
@@ -34,12 +34,6 @@ BAD_CSV = ("Strategi;Tittel;Deltakere;Trafikklys;Begrunnelse;Frist\r\n"
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
-
-def client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def csv_upload(text: str = GOOD_CSV, name: str = "tiltak.csv") -> SimpleUploadedFile:

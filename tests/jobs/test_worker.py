@@ -27,6 +27,7 @@ from collaborations.access.models import AuditEvent
 from reporting import services
 from reporting.models import ReportJob
 from reporting.tasks import take_over_stalled_reports
+from tests.common.processes import child_database_url, stop_process_group
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -60,16 +61,11 @@ def queue(settings, redis_url, tmp_path) -> str:
     return QUEUE
 
 
-def _database_url() -> str:
-    s = connection.settings_dict
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
 
 class Worker:
     def __init__(self, *, redis_url: str, media_root: Path, log: Path, render_delay: float = 0,
                  env: dict[str, str] | None = None):
-        env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": redis_url, "TESTING": "1",
+        env = {**os.environ, "DATABASE_URL": child_database_url(), "REDIS_URL": redis_url, "TESTING": "1",
                "MEDIA_ROOT": str(media_root), "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
                services.RENDER_DELAY_ENV: str(render_delay), "CONN_MAX_AGE": "0", **(env or {})}
         self.log = log.open("ab")
@@ -86,13 +82,7 @@ class Worker:
         self.log.close()
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=10)
+        stop_process_group(self.proc)
         if not self.log.closed:
             self.log.close()
 

@@ -5,22 +5,16 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from collaborations.access.models import AuditEvent
 from collaborations.economy.models import HostAgreement, HostAgreementParticipant
 from collaborations.registry.models import Membership
 from collaborations.registry.selectors import exit_notices
-from tests.factories import make_municipality
+from tests.factories import client_for, make_municipality
 
 D = dt.date
 
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

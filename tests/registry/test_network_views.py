@@ -3,7 +3,6 @@ region, the measures it runs that the visitor may see), and editing by the
 coordinator and the secretariat with concurrent edits detected."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from collaborations.access.models import AuditEvent
@@ -11,13 +10,7 @@ from collaborations.common.errors import ConcurrentEditError
 from collaborations.registry.models import Network, OutsidePartner
 from collaborations.registry.selectors import network_fingerprint
 from collaborations.registry.services import network_save
-from tests.factories import make_measure, make_municipality
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.factories import client_for, make_measure, make_municipality
 
 
 @pytest.fixture

@@ -8,21 +8,16 @@ history and an audit event."""
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from collaborations.access.models import AuditEvent
 from collaborations.common.concurrency import latest_history_id
 from collaborations.registry.models import Body, BodyMember, Collaboration, OutsidePartner, Person, PopulationFigure
 from collaborations.registry.services import body_member_save, body_save, collaboration_save, outside_partner_save, person_save
+from tests.factories import client_for
 
 K = AuditEvent.Kind
 
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def url(name, world, *args):
