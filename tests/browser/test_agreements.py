@@ -18,6 +18,7 @@ from playwright.sync_api import Page, expect
 from collaborations.access.models import AuditEvent
 from collaborations.economy.models import HostAgreement
 from tests.browser.conftest import assert_feedback, log_in_from_the_start_page, no_horizontal_scrolling, width
+from tests.browser.forms import fill_it_agreement
 
 K = AuditEvent.Kind
 
@@ -49,16 +50,7 @@ def test_the_secretariat_registers_a_host_agreement(any_page, live_server, world
     page.get_by_role("link", name="Ny vertskommuneavtale").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ny vertskommuneavtale")
     check(page)
-    page.get_by_label("Tjeneste", exact=True).fill("IT-drift")
-    page.get_by_label("Vertskommune", exact=True).select_option(label="Kåfjord")
-    page.get_by_label("Hjemmel").select_option("20-2")
-    page.get_by_label("Delegert myndighet").fill("Drift og utvikling av IT for deltakerne")
-    page.get_by_label("Årsverk hos vertskommunen").fill("4")
-    page.get_by_label("Årlig kostnad (NOK)").fill("1 200 000")
-    page.get_by_label("Kostnadsnøkkel", exact=True).select_option(label="Regionrådsnøkkel (20/80)")
-    page.get_by_label("Gjelder fra").fill("2025-01-01")
-    page.get_by_label("Oppsigelsestid (måneder)").fill("12")
-    page.get_by_label("Hvorfor registreres avtalen?").fill("Vedtatt i regionrådet sak 4/24")
+    fill_it_agreement(page)
     submit(page)
     assert_feedback(page, "Avtalen er registrert")
     expect(page.get_by_role("heading", level=1)).to_have_text("IT-drift")

@@ -19,6 +19,7 @@ from collaborations.access.models import AuditEvent
 from collaborations.portfolio.models import Measure, Phase
 from collaborations.registry.models import OutsidePartner
 from tests.browser.conftest import assert_feedback, log_in_from_the_start_page, no_horizontal_scrolling
+from tests.browser.forms import fill_shared_measure
 
 pytestmark = pytest.mark.browser
 
@@ -42,13 +43,7 @@ def test_the_secretariat_creates_edits_and_closes_a_measure(any_page, live_serve
     no_horizontal_scrolling(page)
 
     # Saving without a reason: refused on the field, nothing saved, what was typed kept
-    page.get_by_label("Strategi", exact=True).select_option(label="Strategi 1: Stabstjenester")
-    page.get_by_label("Nummer").fill("1.7")
-    page.get_by_label("Tittel").fill("Velferdsteknologi")
-    page.get_by_label("Kåfjord").check()
-    page.get_by_label("Lyngen").check()
-    page.get_by_label("UNN HF").check()
-    page.get_by_label("Ansvarlig kommune").select_option(label="Kåfjord")
+    fill_shared_measure(page, strategy="Strategi 1: Stabstjenester", number="1.7", title="Velferdsteknologi")
     page.get_by_label("Kostnadsnøkkel").select_option(label="Regionrådsnøkkel (20/80)")
     page.get_by_label("Budsjett (NOK)").fill("300000")
     page.get_by_label("Budsjettet gjelder").select_option(label="Hvert år i perioden")

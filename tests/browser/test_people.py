@@ -20,6 +20,7 @@ from collaborations.portfolio.models import StatusUpdate
 from collaborations.portfolio.services import measure_update
 from collaborations.registry.models import Membership, OutsidePartner
 from tests.browser.conftest import LOCALE, PASSWORD, PHONE, TIMEZONE, assert_feedback, no_horizontal_scrolling
+from tests.browser.forms import fill_partner_invitation
 from tests.factories import make_municipality
 
 NEW_PASSWORD = "UNN-lege-sitt-passord-2026"
@@ -68,13 +69,7 @@ def test_the_secretariat_invites_a_partner_who_reports_its_part(any_page, browse
     page.get_by_role("link", name="Inviter en person").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Inviter en person")
     check_a11y(page)
-    page.get_by_label("Navn", exact=True).fill("Lise Lege")
-    page.get_by_label("E-post", exact=True).fill("lise.lege@unn.no")
-    page.get_by_label("Stilling", exact=True).fill("Overlege")
-    page.get_by_label("Organisasjon", exact=True).fill("UNN HF")
-    page.get_by_label("Rolle", exact=True).select_option(label="Ekstern partner")
-    page.get_by_label("Gjelder", exact=True).select_option(label="Nord-Troms")
-    page.get_by_label("Hvorfor inviteres personen?").fill("Rapporterer UNN HF sin del av arkivtiltaket")
+    fill_partner_invitation(page, scope="Nord-Troms", reason="Rapporterer UNN HF sin del av arkivtiltaket")
     page.get_by_role("button", name="Send invitasjonen").click()
     assert_feedback(page, "Skjemaet har feil")
     expect(page.get_by_text("Rollen gjelder en ekstern partner: velg partneren.")).to_be_visible()

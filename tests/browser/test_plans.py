@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from collaborations.portfolio.models import Measure, PlanPeriod, Strategy
 from collaborations.registry.models import Person
 from tests.browser.conftest import assert_feedback, log_in_from_the_start_page, no_horizontal_scrolling, width
+from tests.browser.forms import fill_health_strategy
 
 pytestmark = pytest.mark.browser
 
@@ -43,13 +44,7 @@ def test_the_secretariat_adds_a_strategy_and_revises_the_plan(any_page, live_ser
     # a new strategy, first with a number already taken
     page.get_by_role("link", name="Ny strategi").click()
     form = page.locator("main form")
-    form.get_by_label("Nummer").fill("1")
-    form.get_by_label("Tittel").fill("Helse og omsorg")
-    form.get_by_label("Utfordring").fill("Få fagfolk i små kommuner.")
-    form.get_by_label("Mål", exact=True).fill("Robuste helsetjenester.")
-    form.get_by_label("Forventet resultat").fill("Felles legevakt.")
-    form.get_by_label("Saksansvarlig kommunedirektør").select_option(label="Kåre Kommunedirektør (Kåfjord)")
-    form.get_by_label("Hvorfor registreres eller endres strategien?").fill("Fordelt i kommunedirektørutvalget")
+    fill_health_strategy(form, "1")
     form.get_by_role("button", name="Registrer strategien").click()
     assert_feedback(page, "Skjemaet har feil", focused=True)
     expect(page.locator("#id_number_error")).to_have_text("Planen har allerede en strategi med nummer 1.")

@@ -20,6 +20,7 @@ from collaborations.access.models import AuditEvent
 from collaborations.economy.models import HostAgreement, HostAgreementParticipant
 from collaborations.registry.models import Membership, Municipality, Network, OutsidePartner
 from tests.browser.conftest import assert_feedback, log_in_from_the_start_page, no_horizontal_scrolling
+from tests.browser.forms import fill_storfjord_membership
 from tests.factories import make_municipality
 
 pytestmark = pytest.mark.browser
@@ -56,12 +57,8 @@ def test_the_secretariat_keeps_members_networks_and_mergers(any_page, live_serve
     # Take in Storfjord without Skjervøy's consent: refused, nothing saved, the form keeps what was typed
     page.get_by_role("link", name="Ta opp nytt medlem").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ta opp nytt medlem")
-    page.get_by_label("Kommune", exact=True).select_option(label="Storfjord (5538)")
-    page.get_by_label("Medlem fra").fill("2026-01-01")
-    page.get_by_label("Kåfjord samtykker").check()
-    page.get_by_label("Vedtak i kommunestyret i Kåfjord (dato og saksnummer)").fill("PS 12/25, 01.10.2025")
-    page.get_by_label("Lyngen samtykker").check()
-    page.get_by_label("Hvorfor tas kommunen opp?").fill("Vedtak i regionrådet 12.11.2025")
+    fill_storfjord_membership(page, joined_on="2026-01-01", consents={"Kåfjord": "PS 12/25, 01.10.2025", "Lyngen": None},
+                              reason="Vedtak i regionrådet 12.11.2025")
     page.get_by_role("button", name="Ta opp som medlem").click()
     assert_feedback(page, "Mangler samtykke fra Skjervøy")
     expect(page.get_by_label("Vedtak i kommunestyret i Kåfjord (dato og saksnummer)")).to_have_value(

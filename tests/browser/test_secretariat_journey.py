@@ -61,6 +61,13 @@ from collaborations.economy.models import HostAgreement
 from collaborations.portfolio.models import Measure, PlanPeriod, StatusUpdate, Strategy
 from collaborations.registry.models import Collaboration, Membership, Municipality, OutsidePartner, Person
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS, LOCALE, PASSWORD, PHONE, TIMEZONE, assert_feedback
+from tests.browser.forms import (
+    fill_health_strategy,
+    fill_it_agreement,
+    fill_partner_invitation,
+    fill_shared_measure,
+    fill_storfjord_membership,
+)
 from tests.factories import World, make_collaboration, make_municipality
 
 PARTNER_PASSWORD = "UNN-lege-sitt-passord-2026"
@@ -252,13 +259,7 @@ def step_4_add_a_strategy(j: Journey) -> None:
     expect(h1(page)).to_have_text("Ny strategi")
     j.a11y()
     form = page.locator("main form")
-    form.get_by_label("Nummer").fill("2")
-    form.get_by_label("Tittel").fill("Helse og omsorg")
-    form.get_by_label("Utfordring").fill("Få fagfolk i små kommuner.")
-    form.get_by_label("Mål", exact=True).fill("Robuste helsetjenester.")
-    form.get_by_label("Forventet resultat").fill("Felles legevakt.")
-    form.get_by_label("Saksansvarlig kommunedirektør").select_option(label="Kåre Kommunedirektør (Kåfjord)")
-    form.get_by_label("Hvorfor registreres eller endres strategien?").fill("Fordelt i kommunedirektørutvalget")
+    fill_health_strategy(form, "2")
     form.get_by_role("button", name="Registrer strategien").click()
     assert_feedback(page, "Strategien er registrert.")
     table = page.locator("div.table-scroll[aria-labelledby='strategies-heading']")
@@ -279,13 +280,7 @@ def step_5_add_a_measure_with_a_partner(j: Journey) -> None:
     section(page, "Tiltak").get_by_role("link", name="Nytt tiltak").click()
     expect(h1(page)).to_have_text("Nytt tiltak")
     j.a11y()
-    page.get_by_label("Strategi", exact=True).select_option(label="Strategi 2: Helse og omsorg")
-    page.get_by_label("Nummer").fill("2.1")
-    page.get_by_label("Tittel").fill("Felles legevakt")
-    page.get_by_label("Kåfjord").check()
-    page.get_by_label("Lyngen").check()
-    page.get_by_label("UNN HF").check()
-    page.get_by_label("Ansvarlig kommune").select_option(label="Kåfjord")
+    fill_shared_measure(page, strategy="Strategi 2: Helse og omsorg", number="2.1", title="Felles legevakt")
     page.get_by_label("Hvorfor opprettes tiltaket?").fill("Vedtatt i KDU")
     page.get_by_role("button", name="Opprett tiltaket").click()
     assert_feedback(page, "Tiltaket «Felles legevakt» er opprettet.")
@@ -310,13 +305,7 @@ def step_6_invite_the_partner_who_reports(j: Journey, browser: Browser) -> None:
     section(page, "Personer og roller").get_by_role("link", name="Inviter en person").click()
     expect(h1(page)).to_have_text("Inviter en person")
     j.a11y()
-    page.get_by_label("Navn", exact=True).fill("Lise Lege")
-    page.get_by_label("E-post", exact=True).fill("lise.lege@unn.no")
-    page.get_by_label("Stilling", exact=True).fill("Overlege")
-    page.get_by_label("Organisasjon", exact=True).fill("UNN HF")
-    page.get_by_label("Rolle", exact=True).select_option(label="Ekstern partner")
-    page.get_by_label("Gjelder", exact=True).select_option(label="UNN HF")
-    page.get_by_label("Hvorfor inviteres personen?").fill("Rapporterer UNN HF sin del av legevakten")
+    fill_partner_invitation(page, scope="UNN HF", reason="Rapporterer UNN HF sin del av legevakten")
     page.get_by_role("button", name="Send invitasjonen").click()
     assert_feedback(page, "Invitasjonen er sendt til lise.lege@unn.no")
     expect(page.get_by_role("row", name=re.compile("Lise Lege"))).to_contain_text("UNN HF")
@@ -385,16 +374,7 @@ def step_7_register_a_host_agreement(j: Journey) -> None:
     section(page, "Vertskommuneavtaler og kostnader").get_by_role("link", name="Ny vertskommuneavtale").click()
     expect(h1(page)).to_have_text("Ny vertskommuneavtale")
     j.a11y()
-    page.get_by_label("Tjeneste", exact=True).fill("IT-drift")
-    page.get_by_label("Vertskommune", exact=True).select_option(label="Kåfjord")
-    page.get_by_label("Hjemmel").select_option("20-2")
-    page.get_by_label("Delegert myndighet").fill("Drift og utvikling av IT for deltakerne")
-    page.get_by_label("Årsverk hos vertskommunen").fill("4")
-    page.get_by_label("Årlig kostnad (NOK)").fill("1 200 000")
-    page.get_by_label("Kostnadsnøkkel", exact=True).select_option(label="Regionrådsnøkkel (20/80)")
-    page.get_by_label("Gjelder fra").fill("2025-01-01")
-    page.get_by_label("Oppsigelsestid (måneder)").fill("12")
-    page.get_by_label("Hvorfor registreres avtalen?").fill("Vedtatt i regionrådet sak 4/24")
+    fill_it_agreement(page)
     submit(page)
     assert_feedback(page, "Avtalen er registrert")
     expect(h1(page)).to_have_text("IT-drift")
@@ -454,13 +434,8 @@ def step_8_a_new_member_and_an_exit(j: Journey) -> None:
     section(page, "Medlemmer og nettverk").get_by_role("link", name="Ta opp nytt medlem").click()
     expect(h1(page)).to_have_text("Ta opp nytt medlem")
     j.a11y()
-    page.get_by_label("Kommune", exact=True).select_option(label="Storfjord (5538)")
-    page.get_by_label("Medlem fra").fill("2027-01-01")
-    page.get_by_label("Kåfjord samtykker").check()
-    page.get_by_label("Vedtak i kommunestyret i Kåfjord (dato og saksnummer)").fill("PS 12/26, 01.10.2026")
-    page.get_by_label("Lyngen samtykker").check()
-    page.get_by_label("Vedtak i kommunestyret i Lyngen (dato og saksnummer)").fill("PS 40/26, 08.10.2026")
-    page.get_by_label("Hvorfor tas kommunen opp?").fill("Vedtak i regionrådet 12.11.2026")
+    fill_storfjord_membership(page, joined_on="2027-01-01", reason="Vedtak i regionrådet 12.11.2026",
+                              consents={"Kåfjord": "PS 12/26, 01.10.2026", "Lyngen": "PS 40/26, 08.10.2026"})
     page.get_by_role("button", name="Ta opp som medlem").click()
     assert_feedback(page, "Storfjord er tatt opp som medlem fra 01.01.2027.")
     expect(h1(page)).to_have_text("Medlemmer")
