@@ -13,6 +13,8 @@ portfolio/admin.py, meetings/admin.py) on the base classes here.
 
 from __future__ import annotations
 
+import copy
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
@@ -46,6 +48,11 @@ def _reason(form) -> str:
     return form.cleaned_data.get("change_reason", "") if form is not None else ""
 
 
+def as_stored(obj):
+    """The row as it is saved (ScopedMixin.get_object), not as a form has changed it."""
+    return getattr(obj, "_as_stored", obj)
+
+
 class TextLimitMixin:
     """Free text has the portal's limit in the admin too (a TextField has none of its own)."""
 
@@ -64,8 +71,17 @@ class ScopedMixin(TextLimitMixin):
     def get_queryset(self, request):
         return policy.managed_rows(request.user, super().get_queryset(request))
 
+    def get_object(self, request, object_id, from_field=None):
+        """The row, with a copy of it as stored (`as_stored`): a refused form has
+        already written what was typed onto the row, and the permissions asked
+        when the form is shown again are about the row as it is saved."""
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj._as_stored = copy.copy(obj)
+        return obj
+
     def _row_ok(self, request, obj) -> bool:
-        return obj is None or policy.may_manage_row(request.user, obj)
+        return obj is None or policy.may_manage_row(request.user, as_stored(obj))
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and self._row_ok(request, obj)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..access import policy
-from ..access.admin import InstallationAdmin, ReadOnlyInline, ReasonForm, ServiceAdmin, ServiceInline
+from ..access.admin import InstallationAdmin, ReadOnlyInline, ReasonForm, ServiceAdmin, ServiceInline, as_stored
 from ..common.errors import DomainError
 from ..common.forms import DateInput
 from . import models as registry
@@ -53,7 +53,7 @@ class MunicipalityAdmin(InstallationAdmin):
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (
-            obj is None or policy.may_keep_municipality(request.user, obj))
+            obj is None or policy.may_keep_municipality(request.user, as_stored(obj)))
 
     def has_add_permission(self, request):
         return policy.allows(request.user, policy.Action.ADMINISTER, None)
@@ -124,7 +124,8 @@ class PersonAdmin(InstallationAdmin):
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (
-            obj is None or obj.municipality_id is None or policy.may_keep_municipality(request.user, obj.municipality))
+            obj is None or as_stored(obj).municipality_id is None
+            or policy.may_keep_municipality(request.user, as_stored(obj).municipality))
 
     def save_with_service(self, request, obj, reason, form=None):
         return services.person_save(acting_user=request.user, person=obj, reason=reason)
@@ -214,10 +215,9 @@ class MembershipAdmin(ServiceAdmin):
         return ["collaboration", "municipality", "joined_on", "consenting", "change_reason"]
 
     def has_change_permission(self, request, obj=None):
-        # Asked of the database: a refused exit form has already set `left_on` on the
-        # instance, and its errors must still be shown on the form, not a read-only page.
-        return super().has_change_permission(request, obj) and (
-            obj is None or registry.Membership.objects.filter(pk=obj.pk, left_on__isnull=True).exists())
+        # As stored: a refused exit form has already set `left_on` on the instance, and its
+        # errors must still be shown on the form, not a read-only page.
+        return super().has_change_permission(request, obj) and (obj is None or as_stored(obj).left_on is None)
 
     def has_delete_permission(self, request, obj=None):
         return False
