@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from axes.helpers import get_cool_off
 from axes.utils import reset as axes_reset
-from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -22,6 +20,7 @@ from django_ratelimit.decorators import ratelimit
 
 from ..common.forms import submit
 from ..common.history import who
+from ..common.responses import saved_and_back
 from . import policy, selectors, services
 from .filters import AuditEventFilter
 from .forms import InviteForm, LoginForm, RevokeForm, RoleGrantForm, normalised_username
@@ -137,8 +136,7 @@ def _managed(request: HttpRequest, slug: str):
 
 def _to_roles(request: HttpRequest, collaboration, message: str) -> HttpResponse:
     """Back to the roles page with the message, which the page scrolls to."""
-    messages.success(request, message)
-    return redirect(reverse("collaboration_roles", args=[collaboration.slug]) + "#melding")
+    return saved_and_back(request, message, "collaboration_roles", collaboration.slug)
 
 
 @login_required

@@ -7,11 +7,9 @@ the collaboration), always through economy.services with a reason."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -20,6 +18,7 @@ from ..access import policy
 from ..access.policy import Action
 from ..common.concurrency import latest_history_id, save_unless_changed
 from ..common.forms import form_after_conflict, submit
+from ..common.responses import saved_and_back
 from . import selectors
 from .forms import AdoptionForm, AgreementForm, CostKeyForm, LeaveForm, ParticipantAddForm
 from .services import (
@@ -44,8 +43,7 @@ def _agreement(request: HttpRequest, slug: str, agreement_id: int, action: Actio
 
 def _to_agreement(request: HttpRequest, agreement, message: str) -> HttpResponse:
     """After a save: back to the agreement's page, with `message` in focus."""
-    messages.success(request, message)
-    return redirect(reverse("agreement_detail", args=[agreement.collaboration.slug, agreement.pk]) + "#melding")
+    return saved_and_back(request, message, "agreement_detail", agreement.collaboration.slug, agreement.pk)
 
 
 # ---------------------------------------------------------------- pages anyone may read
@@ -196,8 +194,7 @@ def cost_key_form(request: HttpRequest, slug: str, key_id: int | None = None) ->
     saved = submit(form, lambda: save_unless_changed(key, form.cleaned_data["history_id"], lambda: cost_key_save(
         acting_user=request.user, cost_key=form.instance, reason=form.cleaned_data["reason"])))
     if saved:
-        messages.success(request, _("Kostnadsnøkkelen er lagret."))
-        return redirect(reverse("cost_key_list", args=[collaboration.slug]) + "#melding")
+        return saved_and_back(request, _("Kostnadsnøkkelen er lagret."), "cost_key_list", collaboration.slug)
     if saved.conflict:
         fresh = selectors.cost_key_for(collaboration, key_id)
         form = form_after_conflict(request.POST, lambda data: CostKeyForm(data, instance=fresh),

@@ -19,6 +19,7 @@ from ..access.policy import Action
 from ..common.concurrency import latest_history_id
 from ..common.dates import norwegian_date
 from ..common.forms import form_after_conflict, submit
+from ..common.responses import saved_and_back
 from . import selectors
 from .forms import PlanCloseForm, PlanForm, PlanRevisionForm, StrategyForm
 from .services import plan_close, plan_create, plan_revise, plan_update, strategy_create, strategy_update
@@ -32,8 +33,7 @@ def _plan(collaboration, plan_id: int):
 
 
 def _to_plan(request: HttpRequest, plan, message: str) -> HttpResponse:
-    messages.success(request, message)
-    return redirect(reverse("plan_detail", args=[plan.collaboration.slug, plan.pk]) + "#melding")
+    return saved_and_back(request, message, "plan_detail", plan.collaboration.slug, plan.pk)
 
 
 def _after_conflict(form_class, request: HttpRequest, fresh, collaboration):

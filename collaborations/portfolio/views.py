@@ -26,6 +26,7 @@ from ..access.policy import Action
 from ..common.dates import norwegian_date
 from ..common.errors import ConcurrentEditError
 from ..common.forms import form_after_conflict, submit
+from ..common.responses import saved_and_back
 from ..registry.selectors import municipality_by_id
 from . import selectors
 from .filters import MyMeasuresFilter
@@ -114,8 +115,8 @@ def measure_create_view(request: HttpRequest, slug: str) -> HttpResponse:
         acting_user=request.user, reason=form.cleaned_data["reason"], collaboration=collaboration,
         participant_ids=form.participant_ids(), partner_ids=form.partner_ids(), **form.changes()))
     if saved:
-        messages.success(request, _("Tiltaket «%(title)s» er opprettet.") % {"title": saved.value.title})
-        return redirect(reverse("measure_detail", args=[saved.value.pk]) + "#melding")
+        return saved_and_back(request, _("Tiltaket «%(title)s» er opprettet.") % {"title": saved.value.title},
+                              "measure_detail", saved.value.pk)
     return render(request, "collaborations/portfolio/measure_create.html", {
         "collaboration": collaboration, "form": form})
 
@@ -136,8 +137,7 @@ def measure_edit(request: HttpRequest, measure_id: int) -> HttpResponse:
         reason=form.cleaned_data["reason"], participant_ids=form.participant_ids(), partner_ids=form.partner_ids(),
         **form.changes()))
     if saved:
-        messages.success(request, _("Endringene er lagret."))
-        return redirect(reverse("measure_detail", args=[measure.pk]) + "#melding")
+        return saved_and_back(request, _("Endringene er lagret."), "measure_detail", measure.pk)
     if saved.conflict:
         fresh = selectors.fresh_measure(measure)
         form = form_after_conflict(request.POST, lambda data: MeasureForm(data, instance=fresh, manage=manage,
@@ -157,8 +157,7 @@ def measure_close_view(request: HttpRequest, measure_id: int) -> HttpResponse:
     form = MeasureCloseForm(request.POST or None, initial={"version": measure.version})
     saved = submit(form, lambda: measure_close(acting_user=request.user, measure=measure, **form.service_kwargs()))
     if saved:
-        messages.success(request, _("Tiltaket er avsluttet."))
-        return redirect(reverse("measure_detail", args=[measure.pk]) + "#melding")
+        return saved_and_back(request, _("Tiltaket er avsluttet."), "measure_detail", measure.pk)
     if saved.conflict:
         form = form_after_conflict(request.POST, MeasureCloseForm, version=selectors.fresh_measure(measure).version)
     return render(request, "collaborations/portfolio/measure_close.html", {"measure": measure, "form": form,
@@ -173,8 +172,7 @@ def document_upload_view(request: HttpRequest, measure_id: int) -> HttpResponse:
     if submit(form, lambda: document_upload(acting_user=request.user, measure=measure, file=form.cleaned_data["file"],
                                             title=form.cleaned_data["title"], visibility=form.cleaned_data["visibility"],
                                             status_update=form.cleaned_data["status_update"])):
-        messages.success(request, _("Dokumentet er lastet opp."))
-        return redirect(reverse("measure_detail", args=[measure.pk]) + "#melding")
+        return saved_and_back(request, _("Dokumentet er lastet opp."), "measure_detail", measure.pk)
     return render(request, "collaborations/portfolio/document_form.html", {"measure": measure, "form": form})
 
 
@@ -250,8 +248,7 @@ def _saved(request: HttpRequest, measure: Measure, message: str) -> HttpResponse
         context = _live_context(request, fresh)
         context["saved_message"] = message
         return render(request, "collaborations/portfolio/partials/measure_live.html", context)
-    messages.success(request, message)
-    return redirect(reverse("measure_detail", args=[measure.pk]) + "#melding")
+    return saved_and_back(request, message, "measure_detail", measure.pk)
 
 
 def _form_response(request: HttpRequest, measure: Measure, form, action: str, conflict, municipality=None,

@@ -5,10 +5,9 @@ their members, people, outside partners, population figures)."""
 
 import datetime as dt
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -22,6 +21,7 @@ from ..common.concurrency import latest_history_id, save_unless_changed
 from ..common.dates import norwegian_date
 from ..common.errors import ConcurrentEditError
 from ..common.forms import form_after_conflict, submit
+from ..common.responses import saved_and_back
 from ..portfolio.selectors import measures_for_list
 from . import selectors
 from .forms import (
@@ -149,8 +149,8 @@ def member_exit(request: HttpRequest, slug: str, municipality_id: int) -> HttpRe
     form = MemberExitForm(request.POST or None, membership=membership)
     if submit(form, lambda: membership_end(acting_user=request.user, membership=membership,
                                            left_on=form.cleaned_data["left_on"], reason=form.cleaned_data["reason"])):
-        messages.success(request, _("Uttreden er registrert."))
-        return redirect(reverse("member_exit", args=[collaboration.slug, membership.municipality_id]) + "#melding")
+        return saved_and_back(request, _("Uttreden er registrert."), "member_exit", collaboration.slug,
+                              membership.municipality_id)
     return render(request, "collaborations/registry/member_exit.html", {
         "collaboration": collaboration, "membership": membership, "form": form,
         "agreements": selectors.agreements_still_in(membership)})
@@ -202,8 +202,7 @@ def network_create(request: HttpRequest, slug: str) -> HttpResponse:
         acting_user=request.user, network=form.instance, reason=form.cleaned_data["reason"],
         member_municipality_ids=form.member_ids(), outside_member_ids=form.outside_ids()))
     if saved:
-        messages.success(request, _("Nettverket er opprettet."))
-        return redirect(reverse("network_detail", args=[collaboration.slug, saved.value.pk]) + "#melding")
+        return saved_and_back(request, _("Nettverket er opprettet."), "network_detail", collaboration.slug, saved.value.pk)
     return render(request, "collaborations/registry/network_form.html", {
         "collaboration": collaboration, "form": form, "network": None})
 
@@ -223,8 +222,7 @@ def network_edit(request: HttpRequest, slug: str, network_id: int) -> HttpRespon
         member_municipality_ids=form.member_ids(), outside_member_ids=form.outside_ids(),
         expected_fingerprint=form.cleaned_data["fingerprint"] or None))
     if saved:
-        messages.success(request, _("Endringene er lagret."))
-        return redirect(reverse("network_detail", args=[collaboration.slug, network.pk]) + "#melding")
+        return saved_and_back(request, _("Endringene er lagret."), "network_detail", collaboration.slug, network.pk)
     if saved.conflict:
         fresh = selectors.fresh_network(network)
         form = form_after_conflict(request.POST, lambda data: _network_form(request, collaboration, fresh, data),
@@ -283,8 +281,7 @@ def _after_conflict(request: HttpRequest, make_form, fresh):
 
 def _to(name: str, collaboration, message: str, request: HttpRequest) -> HttpResponse:
     """Back to a list with the message, which the page scrolls to."""
-    messages.success(request, message)
-    return redirect(reverse(name, args=[collaboration.slug]) + "#melding")
+    return saved_and_back(request, message, name, collaboration.slug)
 
 
 def _form_page(request: HttpRequest, collaboration, form, **context) -> HttpResponse:
@@ -310,8 +307,7 @@ def collaboration_edit(request: HttpRequest, slug: str) -> HttpResponse:
     saved, conflict = _record_saved(form, collaboration, lambda: collaboration_save(
         acting_user=request.user, reason=form.cleaned_data["reason"], collaboration=form.instance))
     if saved:
-        messages.success(request, _("Endringene i samarbeidet er lagret."))
-        return redirect(reverse("collaboration_detail", args=[form.instance.slug]) + "#melding")
+        return saved_and_back(request, _("Endringene i samarbeidet er lagret."), "collaboration_detail", form.instance.slug)
     if conflict:
         form = _after_conflict(request, make, selectors.collaboration_fresh(collaboration))
     return _form_page(request, collaboration, form, conflict=conflict, thing=_("samarbeidet"),
