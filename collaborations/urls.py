@@ -6,6 +6,7 @@ from .api import urls as api
 from .dashboards import urls as dashboards
 from .economy import urls as economy
 from .imports import urls as imports
+from .meetings import urls as meetings
 from .plans import urls as plans
 from .portfolio import urls as portfolio
 from .registry import urls as registry
@@ -21,4 +22,5 @@ urlpatterns = [
     *imports.urlpatterns,
     *plans.urlpatterns,
     *economy.urlpatterns,
+    *meetings.urlpatterns,
 ]

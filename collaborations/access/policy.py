@@ -44,7 +44,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from ..common.dates import active_on_q
 from ..economy.models import CostKey, HostAgreement, HostAgreementParticipant
-from ..meetings.models import Meeting, MeetingCase, Subproject
+from ..meetings.models import FollowUp, Meeting, MeetingCase, Subproject
 from ..portfolio.models import Document, Measure, Participation, PlanPeriod, StatusUpdate, Strategy
 from ..registry.models import Body, BodyMember, Collaboration, Membership, Network, Visibility
 from ..rounds.models import ReportingRound
@@ -79,7 +79,8 @@ COLLABORATION_PATHS: dict[type, str] = {
     HostAgreementParticipant: "agreement__collaboration", PlanPeriod: "collaboration",
     Strategy: "plan__collaboration", Measure: "collaboration", Participation: "measure__collaboration",
     StatusUpdate: "measure__collaboration", Document: "measure__collaboration", Meeting: "body__collaboration",
-    MeetingCase: "meeting__body__collaboration", Subproject: "collaboration", ReportingRound: "collaboration",
+    MeetingCase: "meeting__body__collaboration", FollowUp: "case__meeting__body__collaboration",
+    Subproject: "collaboration", ReportingRound: "collaboration",
 }
 
 
@@ -191,8 +192,15 @@ def visible_measures(user, queryset: QuerySet[Measure] | None = None) -> QuerySe
 def visible(user, queryset: QuerySet) -> QuerySet:
     """Filter any queryset of a model with a `visibility` field and a path to
     a collaboration (COLLABORATION_PATHS): published, or internal where the
-    user may see internal items."""
-    return queryset.filter(_visibility_q(user, COLLABORATION_PATHS[queryset.model]))
+    user may see internal items. A meeting's cases are internal when the
+    meeting is, and a follow-up is as visible as its case."""
+    model = queryset.model
+    if model is FollowUp:
+        return queryset.filter(case__in=visible(user, MeetingCase.objects.all()).values("pk"))
+    queryset = queryset.filter(_visibility_q(user, COLLABORATION_PATHS[model]))
+    if model is MeetingCase:
+        queryset = queryset.filter(meeting__in=visible(user, Meeting.objects.all()).values("pk"))
+    return queryset
 
 
 def visible_reports(user, queryset: QuerySet) -> QuerySet:
@@ -240,8 +248,8 @@ def managed_rows(user, queryset: QuerySet) -> QuerySet:
         return visible_measures(user, qs)
     if model in (Participation, StatusUpdate, Document):
         qs = qs.filter(measure__in=visible_measures(user).values("pk"))
-    if model is MeetingCase:
-        qs = qs.filter(meeting__in=visible(user, Meeting.objects.all()).values("pk"))
+    if model in (MeetingCase, FollowUp):
+        return visible(user, qs)
     if any(f.name == "visibility" for f in model._meta.fields):
         return visible(user, qs)
     return qs
@@ -284,6 +292,11 @@ def allows(user, action: Action | str, obj) -> bool:
     collaboration = collaboration_of(obj)
     if collaboration is None:
         return False
+    if action == Action.VIEW and isinstance(obj, (MeetingCase, FollowUp)):
+        case = obj if isinstance(obj, MeetingCase) else obj.case
+        if Visibility.INTERNAL in (case.visibility, case.meeting.visibility):
+            return _has(user, Action.VIEW_INTERNAL, collaboration)
+        return True
     parent_measure = getattr(obj, "measure", None)
     if action == Action.VIEW and isinstance(parent_measure, Measure) and not _allows_measure(
             user, Action.VIEW, parent_measure):

@@ -90,6 +90,7 @@ STAFF_MODEL_PERMISSIONS = {
     "statusupdate": ("view",),                   # never edited
     "meeting": ("view", "add", "change", "delete"),
     "meetingcase": ("view", "add", "change", "delete"),
+    "followup": ("view", "add", "change", "delete"),
     "subproject": ("view", "add", "change", "delete"),
     "roleassignment": ("view", "add", "delete"),
     "auditevent": ("view",),

@@ -11,6 +11,7 @@ from django.core.validators import MaxLengthValidator
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from .concurrency import latest_history_id, save_unless_changed
 from .errors import ConcurrentEditError
 
 TEXT_LIMIT = 4000
@@ -102,6 +103,19 @@ def submit(form: forms.BaseForm, call: Callable[[], Any]) -> Submitted:
     except ValidationError as error:
         add_service_error(form, error)
         return Submitted(False)
+
+
+def submit_unless_changed(form: forms.BaseForm, obj, save: Callable[[], Any]) -> Submitted:
+    """`submit` for a record edited with its newest history row in the form
+    (`history_id`, HistoryIdField): refused as a conflict when someone else
+    saved `obj` since the form was opened."""
+    return submit(form, lambda: save_unless_changed(obj, form.cleaned_data.get("history_id"), save))
+
+
+def record_form_again(data: QueryDict, make_form: Callable[[QueryDict, Any], forms.BaseForm], fresh) -> forms.BaseForm:
+    """After a conflict on a record: the form again with what was typed, over
+    the row as it is now (`fresh`), so saving once more goes through on purpose."""
+    return form_after_conflict(data, lambda d: make_form(d, fresh), history_id=latest_history_id(fresh) or "")
 
 
 def form_after_conflict(data: QueryDict, make_form: Callable[[QueryDict], forms.BaseForm],

@@ -1,16 +1,19 @@
-"""Admin of meetings, their numbered cases and subprojects; saves go through meetings.services."""
+"""Admin of meetings, their numbered cases, follow-ups and subprojects; saves go through meetings.services."""
 
 from django.contrib import admin
 
 from ..access.admin import ServiceAdmin, ServiceInline
 from . import services
-from .models import Meeting, MeetingCase, Subproject
+from .models import FollowUp, Meeting, MeetingCase, Subproject
 
 
 class MeetingCaseInline(ServiceInline):
     records = services.CASES
     model = MeetingCase
-    fields = ["number", "title", "conclusion", "follow_up_responsible", "follow_up_due", "visibility"]
+    fields = ["number", "title", "conclusion", "visibility"]
+
+    def save_with_service(self, request, obj, reason: str, form=None):
+        return services.case_save(acting_user=request.user, reason=reason, case=obj)
 
 
 @admin.register(Meeting)
@@ -21,6 +24,17 @@ class MeetingAdmin(ServiceAdmin):
     search_fields = ["title", "place", "cases__title"]
     date_hierarchy = "held_on"
     inlines = [MeetingCaseInline]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ServiceAdmin):
+    records = services.FOLLOW_UPS
+    list_display = ["responsible", "case", "due_on", "done_on"]
+    list_filter = ["case__meeting__body__collaboration"]
+    search_fields = ["responsible", "action", "case__title"]
+
+    def save_with_service(self, request, obj, reason: str, form=None):
+        return services.follow_up_save(acting_user=request.user, reason=reason, follow_up=obj)
 
 
 @admin.register(Subproject)

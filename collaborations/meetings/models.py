@@ -1,12 +1,17 @@
-"""Meetings of a collaboration's bodies, their numbered cases, and the
-subprojects (DP) and working groups (FG) cases refer to."""
+"""Meetings of a collaboration's bodies, their numbered cases with the
+follow-ups each case decides (who, what, by when), and the subprojects (DP)
+and working groups (FG) cases refer to."""
+
+import datetime as dt
 
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..registry.models import Body, Collaboration, Visibility
+from ..economy.models import HostAgreement
+from ..portfolio.models import Measure
+from ..registry.models import Body, Collaboration, Person, Visibility
 
 
 class Meeting(models.Model):
@@ -19,6 +24,8 @@ class Meeting(models.Model):
     place = models.CharField(_("sted"), max_length=200, blank=True)
     present = models.TextField(_("til stede"), blank=True)
     absent = models.TextField(_("forfall"), blank=True)
+    others_attending = models.TextField(_("andre møtende"), blank=True,
+                                        help_text=_("For eksempel «Vegard Bogstrand (sak 6 og 7)»."))
     minutes_by = models.CharField(_("referent"), max_length=200, blank=True)
     visibility = models.CharField(_("synlighet"), max_length=10, choices=Visibility.choices,
                                   default=Visibility.PUBLISHED)
@@ -35,16 +42,21 @@ class Meeting(models.Model):
 
 
 class MeetingCase(models.Model):
-    """A case (sak) numbered within its meeting, with conclusion and follow-up."""
+    """A case (sak) numbered within its body and year ("Sak 7/2017"), with its
+    conclusion, the measures, agreements and subprojects it concerns, and its
+    follow-ups. A case without a conclusion is on the agenda."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="cases", verbose_name=_("møte"))
     number = models.PositiveSmallIntegerField(_("saksnummer"))
     title = models.CharField(_("hva saken gjelder"), max_length=300)
     conclusion = models.TextField(_("konklusjon"), blank=True)
-    follow_up_responsible = models.CharField(_("oppfølging: ansvar"), max_length=300, blank=True)
-    follow_up_due = models.DateField(_("oppfølging: frist"), null=True, blank=True)
     visibility = models.CharField(_("synlighet"), max_length=10, choices=Visibility.choices,
                                   default=Visibility.PUBLISHED)
+    measures = models.ManyToManyField(Measure, blank=True, related_name="meeting_cases", verbose_name=_("tiltak"))
+    agreements = models.ManyToManyField(HostAgreement, blank=True, related_name="meeting_cases",
+                                        verbose_name=_("vertskommuneavtaler"))
+    subprojects = models.ManyToManyField("Subproject", blank=True, related_name="cases",
+                                         verbose_name=_("delprosjekter og faggrupper"))
 
     history = HistoricalRecords()
 
@@ -58,7 +70,44 @@ class MeetingCase(models.Model):
         ]
 
     def __str__(self) -> str:
-        return gettext("Sak %(number)s: %(title)s") % {"number": self.number, "title": self.title}
+        return gettext("Sak %(number)s: %(title)s") % {"number": self.reference, "title": self.title}
+
+    @property
+    def reference(self) -> str:
+        """The case's number within its body and year, as the minutes write it: 7/2017."""
+        return f"{self.number}/{self.meeting.held_on.year}"
+
+
+class FollowUp(models.Model):
+    """What a case decided someone must do, and by when ("Oppfølging:
+    hvem/når"). Open until it is marked done; overdue after its deadline."""
+
+    case = models.ForeignKey(MeetingCase, on_delete=models.CASCADE, related_name="follow_ups",
+                             verbose_name=_("sak"))
+    responsible = models.CharField(_("ansvar"), max_length=300)
+    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="follow_ups", verbose_name=_("ansvarlig person"),
+                               help_text=_("Personen får en påminnelse før fristen."))
+    action = models.TextField(_("hva skal gjøres"), blank=True)
+    due_on = models.DateField(_("frist"), null=True, blank=True)
+    done_on = models.DateField(_("utført"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("oppfølging")
+        verbose_name_plural = _("oppfølginger")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(responsible=""), name="follow_up_has_responsible",
+                                   violation_error_message=_("Skriv hvem som har ansvaret.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.responsible}: {self.action or self.case.title}"[:300]
+
+    def overdue_on(self, today: dt.date) -> bool:
+        return self.done_on is None and self.due_on is not None and self.due_on < today
 
 
 class Subproject(models.Model):

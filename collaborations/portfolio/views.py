@@ -27,6 +27,7 @@ from ..common.dates import norwegian_date
 from ..common.errors import ConcurrentEditError
 from ..common.forms import form_after_conflict, submit
 from ..common.responses import saved_and_back
+from ..meetings.selectors import cases_for_measure
 from ..registry.selectors import municipality_by_id
 from . import selectors
 from .filters import MyMeasuresFilter
@@ -64,6 +65,7 @@ def measure_detail(request: HttpRequest, measure_id: int) -> HttpResponse:
         "partners": [part.partner for part in context["partner_parts"]],
         "documents": policy.visible_documents(request.user, measure).select_related("status_update", "uploaded_by"),
         "document_form": DocumentForm(measure=measure) if context["may_report"] else None,
+        "cases": cases_for_measure(request.user, measure),
     })
     return render(request, "collaborations/portfolio/measure_detail.html", context)
 

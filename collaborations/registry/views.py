@@ -17,11 +17,11 @@ from django.views.decorators.http import require_http_methods
 
 from ..access import policy
 from ..access.policy import Action
-from ..common.concurrency import latest_history_id, save_unless_changed
+from ..common.concurrency import latest_history_id
 from ..common.dates import norwegian_date
 from ..common.errors import ConcurrentEditError
-from ..common.forms import form_after_conflict, submit
-from ..common.responses import saved_and_back
+from ..common.forms import form_after_conflict, record_form_again, submit, submit_unless_changed
+from ..common.responses import record_form_page, saved_and_back
 from ..portfolio.selectors import measures_for_list
 from . import selectors
 from .forms import (
@@ -264,30 +264,17 @@ def merger(request: HttpRequest, slug: str) -> HttpResponse:
 # what they changed, keeping what was typed.
 
 def _record_saved(form, obj, save) -> tuple[bool, ConcurrentEditError | None]:
-    """Save a valid bound form through `save` (a service call) unless `obj` was
-    saved by someone else since the form was opened: (saved, conflict)."""
-    saved = submit(form, lambda: save_unless_changed(obj, form.cleaned_data.get("history_id"), save))
+    saved = submit_unless_changed(form, obj, save)
     return saved.saved, saved.conflict
 
 
 def _after_conflict(request: HttpRequest, make_form, fresh):
-    """The form again with what was typed, over the row as it is now, so saving once more goes through on purpose."""
-    data = request.POST.copy()
-    data["history_id"] = str(latest_history_id(fresh) or "")
-    form = make_form(data, fresh)
-    form.is_valid()
-    return form
+    return record_form_again(request.POST, make_form, fresh)
 
 
 def _to(name: str, collaboration, message: str, request: HttpRequest) -> HttpResponse:
     """Back to a list with the message, which the page scrolls to."""
     return saved_and_back(request, message, name, collaboration.slug)
-
-
-def _form_page(request: HttpRequest, collaboration, form, **context) -> HttpResponse:
-    """One form page (templates/collaborations/registry/record_form.html)."""
-    return render(request, "collaborations/registry/record_form.html",
-                  {"collaboration": collaboration, "form": form, **context})
 
 
 @login_required
@@ -310,7 +297,7 @@ def collaboration_edit(request: HttpRequest, slug: str) -> HttpResponse:
         return saved_and_back(request, _("Endringene i samarbeidet er lagret."), "collaboration_detail", form.instance.slug)
     if conflict:
         form = _after_conflict(request, make, selectors.collaboration_fresh(collaboration))
-    return _form_page(request, collaboration, form, conflict=conflict, thing=_("samarbeidet"),
+    return record_form_page(request, collaboration, form, conflict=conflict, thing=_("samarbeidet"),
                       title=_("Endre samarbeidet"), submit=_("Lagre endringene"),
                       back_url=reverse("workspace", args=[slug]), back_label=_("Forvaltning"))
 
@@ -333,7 +320,7 @@ def _body_form(collaboration, data, body):
 
 
 def _body_page(request, collaboration, form, body, conflict=None) -> HttpResponse:
-    return _form_page(request, collaboration, form, conflict=conflict, thing=_("organet"),
+    return record_form_page(request, collaboration, form, conflict=conflict, thing=_("organet"),
                       title=_("Endre organet") if body else _("Nytt organ"),
                       submit=_("Lagre endringene") if body else _("Registrer organet"),
                       back_url=reverse("body_list", args=[collaboration.slug]), back_label=_("Organer"))
@@ -374,7 +361,7 @@ def _member_form(collaboration, body, data, member):
 
 
 def _member_page(request, collaboration, form, body, member, conflict=None) -> HttpResponse:
-    return _form_page(request, collaboration, form, conflict=conflict, thing=_("medlemmet"),
+    return record_form_page(request, collaboration, form, conflict=conflict, thing=_("medlemmet"),
                       title=(_("Endre medlem av %(body)s") if member else _("Nytt medlem av %(body)s"))
                       % {"body": body.name},
                       submit=_("Lagre endringene") if member else _("Legg til medlemmet"),
@@ -437,7 +424,7 @@ def body_member_end(request: HttpRequest, slug: str, body_id: int, member_id: in
             "person": member.person.name, "body": body.name, "date": norwegian_date(member.ends_on)}, request)
     if conflict:
         form = _after_conflict(request, make, selectors.body_member_of(body, member_id))
-    return _form_page(request, collaboration, form, conflict=conflict, thing=_("medlemmet"),
+    return record_form_page(request, collaboration, form, conflict=conflict, thing=_("medlemmet"),
                       title=_("%(person)s går ut av %(body)s") % {"person": member.person.name, "body": body.name},
                       lead=_("Medlemmet slettes ikke: det står i listen med siste dag, og historikken beholdes."),
                       submit=_("Registrer at medlemmet går ut"),
@@ -460,7 +447,7 @@ def _person_form(collaboration, data, person):
 
 
 def _person_page(request, collaboration, form, person, conflict=None) -> HttpResponse:
-    return _form_page(request, collaboration, form, conflict=conflict, thing=_("personen"),
+    return record_form_page(request, collaboration, form, conflict=conflict, thing=_("personen"),
                       title=_("Endre personen") if person else _("Ny person"),
                       lead=None if person else _("For eksempel en kommunedirektør som skal være saksansvarlig for en "
                                                  "strategi. Personen får ingen pålogging; den gis ved å invitere "
@@ -519,7 +506,7 @@ def _partner_form(data, partner):
 
 
 def _partner_page(request, collaboration, form, partner, conflict=None) -> HttpResponse:
-    return _form_page(request, collaboration, form, conflict=conflict, thing=_("partneren"),
+    return record_form_page(request, collaboration, form, conflict=conflict, thing=_("partneren"),
                       title=_("Endre partneren") if partner else _("Ny ekstern partner"),
                       lead=None if partner else _("En partner som ikke er medlemskommune: UNN HF, Statsforvalteren, "
                                                   "en skole eller en kommune utenfor samarbeidet. Partnerne er felles "
@@ -573,7 +560,7 @@ def population_list(request: HttpRequest, slug: str) -> HttpResponse:
 def _figure_page(request, collaboration, form, figure, conflict=None) -> HttpResponse:
     title = (_("Rett innbyggertallet for %(m)s %(year)s") % {"m": figure.municipality.name, "year": figure.year}
              if figure else _("Nytt innbyggertall"))
-    return _form_page(request, collaboration, form, conflict=conflict, thing=_("innbyggertallet"), title=title,
+    return record_form_page(request, collaboration, form, conflict=conflict, thing=_("innbyggertallet"), title=title,
                       lead=_("Innbyggertall per 1. januar. Kostnadsnøklene fordeler etter dem, så oppgi kilden."),
                       submit=_("Lagre endringene") if figure else _("Registrer tallet"),
                       back_url=reverse("population_list", args=[collaboration.slug]), back_label=_("Innbyggertall"))

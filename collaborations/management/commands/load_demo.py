@@ -29,7 +29,7 @@ from django.db import transaction
 from collaborations.access.models import RoleAssignment
 from collaborations.access.roles import permissions_sync_all, role_grant
 from collaborations.economy.models import CostKey, HostAgreement, HostAgreementParticipant
-from collaborations.meetings.models import Meeting, MeetingCase, Subproject
+from collaborations.meetings.models import FollowUp, Meeting, MeetingCase, Subproject
 from collaborations.portfolio.models import Measure, PlanPeriod, StatusUpdate, Strategy
 from collaborations.portfolio.services import measure_create, measure_post_status_update
 from collaborations.registry import models as registry
@@ -383,10 +383,16 @@ class DemoLoader:
             meeting, _ = Meeting.objects.get_or_create(body=body, held_on=_date(mt["held_on"]), title=mt["title"],
                                                        defaults={"place": mt["place"], "present": mt["present"],
                                                                  "absent": mt["absent"],
+                                                                 "others_attending": mt["others_attending"],
                                                                  "minutes_by": mt["minutes_by"],
                                                                  "visibility": mt["visibility"]})
-            for case in mt["cases"]:
-                MeetingCase.objects.get_or_create(meeting=meeting, number=case["number"], defaults={
-                    "title": case["title"], "conclusion": case["conclusion"],
-                    "follow_up_responsible": case["follow_up_responsible"],
-                    "follow_up_due": _date(case["follow_up_due"])})
+            for c in mt["cases"]:
+                case, created = MeetingCase.objects.get_or_create(meeting=meeting, number=c["number"], defaults={
+                    "title": c["title"], "conclusion": c["conclusion"], "visibility": c["visibility"]})
+                if not created:
+                    continue
+                case.measures.set(Measure.objects.filter(collaboration=collaboration, title__in=c["measures"]))
+                case.subprojects.set(Subproject.objects.filter(collaboration=collaboration, code__in=c["subprojects"]))
+                for f in c["follow_ups"]:
+                    FollowUp.objects.create(case=case, responsible=f["responsible"], due_on=_date(f["due_on"]),
+                                            done_on=_date(f["done_on"]))

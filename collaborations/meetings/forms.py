@@ -1,0 +1,97 @@
+"""Forms of the meeting pages: a meeting, a case with what it concerns, a
+follow-up. Each is saved through meetings.services with a reason."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..common.forms import LENGTH_MESSAGES, DateInput, long_text
+from ..economy.models import HostAgreement
+from ..portfolio.models import Measure
+from ..registry.forms import RecordForm, reason_field
+from .models import FollowUp, Meeting, MeetingCase, Subproject
+
+DATE_INVALID = _("Skriv en gyldig dato.")
+
+
+class LinkChoices(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+
+class MeetingForm(RecordForm):
+    present = long_text(_("Til stede"), rows=3)
+    absent = long_text(_("Forfall"), rows=2)
+    others_attending = long_text(_("Andre møtende"), _("For eksempel «Vegard Bogstrand (sak 6 og 7)»."), rows=2)
+    reason = reason_field(_("Hvorfor registreres eller endres møtet?"))
+
+    class Meta:
+        model = Meeting
+        fields = ["body", "title", "held_on", "place", "present", "absent", "others_attending", "minutes_by",
+                  "visibility"]
+        widgets = {"held_on": DateInput()}
+        error_messages = {"body": {"required": _("Velg organet som møtes.")},
+                          "title": {"required": _("Skriv en tittel på møtet."), **LENGTH_MESSAGES},
+                          "held_on": {"required": _("Skriv datoen for møtet."), "invalid": DATE_INVALID},
+                          "place": LENGTH_MESSAGES, "minutes_by": LENGTH_MESSAGES}
+        help_texts = {"title": _("For eksempel «Fellesmøte regionrådet og KDU»."),
+                      "visibility": _("Et internt møte vises bare for administrasjonen i samarbeidet.")}
+
+    def __init__(self, *args, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = bodies
+        self.fields["body"].empty_label = _("Velg organ")
+
+
+class CaseForm(RecordForm):
+    conclusion = long_text(_("Konklusjon"), _("Tom til saken er behandlet: da står den på sakslisten."), rows=6)
+    measures = LinkChoices(label=_("Tiltak saken gjelder"), queryset=Measure.objects.none(), required=False)
+    agreements = LinkChoices(label=_("Vertskommuneavtaler saken gjelder"), queryset=HostAgreement.objects.none(),
+                             required=False)
+    subprojects = LinkChoices(label=_("Delprosjekter og faggrupper saken gjelder"), queryset=Subproject.objects.none(),
+                              required=False)
+    reason = reason_field(_("Hvorfor registreres eller endres saken?"))
+
+    class Meta:
+        model = MeetingCase
+        fields = ["number", "title", "conclusion", "visibility", "measures", "agreements", "subprojects"]
+        error_messages = {"number": {"required": _("Skriv saksnummeret."),
+                                     "invalid": _("Skriv saksnummeret som et helt tall."),
+                                     "min_value": _("Saksnummeret må være 1 eller høyere.")},
+                          "title": {"required": _("Skriv hva saken gjelder."), **LENGTH_MESSAGES}}
+        help_texts = {"number": _("Nummereres fortløpende i organet gjennom året: sak 7 i 2017 er «7/2017»."),
+                      "visibility": _("En intern sak (for eksempel en ROS-analyse) vises bare for administrasjonen; "
+                                      "det publiserte referatet nevner den ikke.")}
+
+    def __init__(self, *args, links, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, queryset in links.items():
+            if queryset.exists():
+                self.fields[name].queryset = queryset
+            else:  # nothing of the kind in the collaboration: no empty heading
+                del self.fields[name]
+        self.fields["number"].min_value = 1
+        self.fields["number"].widget.attrs["min"] = 1
+
+    def links(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("measures", "agreements", "subprojects")
+                if name in self.fields}
+
+
+class FollowUpForm(RecordForm):
+    action = long_text(_("Hva skal gjøres"), rows=3)
+    reason = reason_field(_("Hvorfor registreres eller endres oppfølgingen?"))
+
+    class Meta:
+        model = FollowUp
+        fields = ["responsible", "person", "action", "due_on", "done_on"]
+        widgets = {"due_on": DateInput(), "done_on": DateInput()}
+        error_messages = {"responsible": {"required": _("Skriv hvem som har ansvaret."), **LENGTH_MESSAGES},
+                          "due_on": {"invalid": DATE_INVALID}, "done_on": {"invalid": DATE_INVALID}}
+        help_texts = {"responsible": _("Som i referatet, for eksempel «Rådmennene, Arve og Vegard Bogstrand»."),
+                      "done_on": _("Fyll inn når oppfølgingen er gjort.")}
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+        self.fields["person"].empty_label = _("Ingen påminnelse")

@@ -1,0 +1,20 @@
+"""Meetings and minutes, cases and follow-ups."""
+
+from django.urls import path
+
+from . import views
+
+MEETING = "samarbeid/<slug:slug>/moter/<int:meeting_id>/"
+CASE = MEETING + "saker/<int:case_id>/"
+
+urlpatterns = [
+    path("samarbeid/<slug:slug>/moter/", views.meeting_list, name="meeting_list"),
+    path("samarbeid/<slug:slug>/moter/nytt/", views.meeting_create, name="meeting_create"),
+    path("samarbeid/<slug:slug>/oppfolging/", views.follow_up_list, name="follow_up_list"),
+    path(MEETING, views.meeting_detail, name="meeting_detail"),
+    path(MEETING + "endre/", views.meeting_edit, name="meeting_edit"),
+    path(MEETING + "saker/ny/", views.case_create, name="case_create"),
+    path(CASE + "endre/", views.case_edit, name="case_edit"),
+    path(CASE + "oppfolging/ny/", views.follow_up_create, name="follow_up_create"),
+    path(CASE + "oppfolging/<int:follow_up_id>/endre/", views.follow_up_edit, name="follow_up_edit"),
+]
