@@ -17,6 +17,10 @@ DATE_INVALID = _("Skriv en gyldig dato.")
 
 class LinkChoices(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
+    default_error_messages = {
+        "invalid_choice": _("Velg bare blant samarbeidets egne (%(value)s er ikke et av dem)."),
+        "invalid_pk_value": _("«%(pk)s» er ikke et gyldig valg."),
+    }
 
 
 class MeetingForm(RecordForm):
@@ -30,7 +34,8 @@ class MeetingForm(RecordForm):
         fields = ["body", "title", "held_on", "place", "present", "absent", "others_attending", "minutes_by",
                   "visibility"]
         widgets = {"held_on": DateInput()}
-        error_messages = {"body": {"required": _("Velg organet som møtes.")},
+        error_messages = {"body": {"required": _("Velg organet som møtes."),
+                                   "invalid_choice": _("Velg et av samarbeidets organer.")},
                           "title": {"required": _("Skriv en tittel på møtet."), **LENGTH_MESSAGES},
                           "held_on": {"required": _("Skriv datoen for møtet."), "invalid": DATE_INVALID},
                           "place": LENGTH_MESSAGES, "minutes_by": LENGTH_MESSAGES}

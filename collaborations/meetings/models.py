@@ -98,10 +98,6 @@ class FollowUp(models.Model):
         verbose_name = _("oppfølging")
         verbose_name_plural = _("oppfølginger")
         ordering = ["due_on", "pk"]
-        constraints = [
-            models.CheckConstraint(condition=~models.Q(responsible=""), name="follow_up_has_responsible",
-                                   violation_error_message=_("Skriv hvem som har ansvaret.")),
-        ]
 
     def __str__(self) -> str:
         return f"{self.responsible}: {self.action or self.case.title}"[:300]

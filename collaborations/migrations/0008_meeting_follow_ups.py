@@ -95,7 +95,6 @@ class Migration(migrations.Migration):
                 'verbose_name': 'oppfølging',
                 'verbose_name_plural': 'oppfølginger',
                 'ordering': ['due_on', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('responsible', ''), _negated=True), name='follow_up_has_responsible', violation_error_message='Skriv hvem som har ansvaret.')],
             },
         ),
         migrations.RunPython(copy_follow_ups, copy_back),

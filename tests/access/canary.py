@@ -49,8 +49,8 @@ from collaborations.access.models import Role, RoleAssignment
 from collaborations.access.roles import role_grant
 from collaborations.economy.models import CostKey, HostAgreement, HostAgreementParticipant
 from collaborations.economy.services import AGREEMENT_PARTICIPANTS, agreement_save
-from collaborations.meetings.models import Meeting, MeetingCase
-from collaborations.meetings.services import case_save, meeting_save
+from collaborations.meetings.models import FollowUp, Meeting, MeetingCase
+from collaborations.meetings.services import case_save, follow_up_save, meeting_save
 from collaborations.portfolio.models import Document, Measure, PlanPeriod, Strategy
 from collaborations.portfolio.services import document_upload, measure_create, measure_post_status_update, measure_update
 from collaborations.registry.models import Body, BodyMember, Collaboration, Network, OutsidePartner, Person, PopulationFigure
@@ -307,10 +307,15 @@ def _seed_collaboration(seed: Seed, c: Collaboration, acting, today: dt.date) ->
         body=body, held_on=today, title=f"Åpent møte i {c.name}"))
     group = f"internal meeting case in {slug}"
     seed.must_see[group] = manages(slug)
-    case_save(acting_user=acting, reason=reason, case=MeetingCase(
+    internal_case = case_save(acting_user=acting, reason=reason, case=MeetingCase(
         meeting=published_meeting, number=1, visibility="internal",
         title=k("internal meeting case: title", slug, group, seen),
         conclusion=k("internal meeting case: conclusion", slug, group, seen)))
+    follow_up_save(acting_user=acting, reason=reason, follow_up=FollowUp(
+        case=internal_case, responsible=k("internal meeting case: follow-up", slug, group, seen),
+        due_on=today - dt.timedelta(days=1)))
+    case_save(acting_user=acting, reason=reason, case=MeetingCase(meeting=published_meeting, number=2,
+                                                                  title=f"Åpen sak i {c.name}"))
     seed.add(published_meeting, slug)
 
     # A reporting round: the secretariat's.
@@ -542,6 +547,8 @@ class Filler:
     PARENTS = {
         ("*", "participant_id"): "agreement_id",
         ("*", "member_id"): "body_id",
+        ("*", "case_id"): "meeting_id",
+        ("*", "follow_up_id"): "case_id",
         ("measure_part_status", "municipality_id"): "measure_id",
         ("measure_partner_status", "partner_id"): "measure_id",
         ("member_exit", "municipality_id"): "slug",
@@ -583,6 +590,12 @@ class Filler:
         if param == "agreement_id":
             return [(o.pk, s) for o, s in self.objects(HostAgreement)] + [
                 (o.pk, o.collaboration.slug) for o in _first(HostAgreement.objects.filter(visibility="published"))]
+        if param == "meeting_id":
+            return [(o.pk, s) for o, s in self.objects(Meeting)]
+        if param == "case_id":
+            return [(c.pk, None) for c in MeetingCase.objects.filter(meeting_id=parent).order_by("number")[:2]]
+        if param == "follow_up_id":
+            return [(f.pk, None) for f in _first(FollowUp.objects.filter(case_id=parent))]
         if param == "participant_id":
             return [(p.pk, None) for p in _first(HostAgreementParticipant.objects.filter(agreement_id=parent))]
         if param == "plan_id":

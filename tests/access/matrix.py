@@ -12,7 +12,7 @@ from django.db import transaction
 from django.test import Client
 
 from collaborations.economy.models import HostAgreement, HostAgreementParticipant
-from collaborations.meetings.models import Meeting, MeetingCase
+from collaborations.meetings.models import FollowUp, Meeting, MeetingCase
 from collaborations.registry.models import Body
 from reporting.models import ReportJob
 
@@ -33,9 +33,12 @@ def make_matrix_world():
     HostAgreementParticipant.objects.create(agreement=agreement, municipality=world.lyngen)
     body = Body.objects.create(collaboration=world.collaboration, kind=Body.Kind.CHIEF_EXECUTIVES, name="KDU")
     meeting = Meeting.objects.create(body=body, title="KDU-møte", held_on=dt.date(2024, 3, 1))
-    MeetingCase.objects.create(meeting=meeting, number=1, title="Intern risikovurdering møte",
-                               visibility="internal")
-    MeetingCase.objects.create(meeting=meeting, number=2, title="Handlingsplan")
+    internal_case = MeetingCase.objects.create(meeting=meeting, number=1, title="Intern risikovurdering møte",
+                                               visibility="internal")
+    published_case = MeetingCase.objects.create(meeting=meeting, number=2, title="Handlingsplan")
+    published_case.measures.add(world.shared, world.internal)
+    follow_up = FollowUp.objects.create(case=internal_case, responsible="Intern risikovurdering møte: ansvarlig",
+                                        due_on=dt.date(2024, 4, 1))
     draft_report = ReportJob.objects.create(collaboration=world.collaboration, report_type="council",
                                             municipality=world.kafjord, year=2024, cutoff=dt.date(2024, 12, 31),
                                             status=ReportJob.Status.DONE, requested_by=world.secretariat)
@@ -43,7 +46,8 @@ def make_matrix_world():
         "published_measure": world.shared, "internal_measure": world.internal,
         "network_measure": world.network_measure, "foreign_measure": world.foreign,
         "foreign_internal": world.foreign_internal, "collaboration": world.collaboration,
-        "network": world.network, "host_agreement": agreement, "meeting": meeting, "cost_key": world.cost_key,
+        "network": world.network, "host_agreement": agreement, "meeting": meeting,
+        "internal_case": internal_case, "published_case": published_case, "follow_up": follow_up, "cost_key": world.cost_key,
         "draft_report": draft_report,
     }
     return world, objects

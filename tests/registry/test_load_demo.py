@@ -134,8 +134,13 @@ class TestDemoData:
         meeting = Meeting.objects.get(body__collaboration__slug="senja", held_on=dt.date(2017, 12, 6))
         cases = list(meeting.cases.order_by("number"))
         assert [c.number for c in cases] == list(range(1, 12))
-        assert cases[2].follow_up_responsible == "Arve Svestad, DP 9.3"
+        assert [f.responsible for f in cases[2].follow_ups.all()] == ["Arve Svestad, DP 9.3"]
+        assert cases[2].visibility == Visibility.INTERNAL  # about ROS analyses: internal in the demo
+        assert {s.code for s in cases[2].subprojects.all()} == {"9.3", "9.1.3"}
+        assert [(f.due_on, f.done_on) for f in cases[6].follow_ups.all()] == [(dt.date(2017, 12, 15),
+                                                                               dt.date(2017, 12, 15))]
         assert meeting.minutes_by == "Arve Svestad"
+        assert meeting.others_attending == "Vegard Bogstrand (sak 6 og 7)"
         senja = Municipality.objects.get(name="Senja")
         assert senja.valid_from == dt.date(2020, 1, 1)
         predecessors = senja.predecessors.all()
