@@ -15,4 +15,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Tasks live in the feature packages that own them.
-app.autodiscover_tasks(["collaborations.access", "collaborations.rounds", "reporting"])
+app.autodiscover_tasks(["collaborations.access", "collaborations.meetings", "collaborations.rounds", "reporting"])

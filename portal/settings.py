@@ -272,6 +272,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Reporting-round reminders, N days before each deadline and the day after (daily 06:00).
     "send-round-reminders": {"task": "collaborations.send_round_reminders",
                              "schedule": crontab(hour=6, minute=0)},
+    # Reminders to whoever answers for a follow-up from a meeting: a week before its deadline and after it (06:05).
+    "send-follow-up-reminders": {"task": "collaborations.send_follow_up_reminders",
+                                 "schedule": crontab(hour=6, minute=5)},
     # Report jobs whose worker died (kill -9, a lost machine) are taken over within minutes (every minute).
     "take-over-stalled-reports": {"task": "reporting.tasks.take_over_stalled_reports",
                                   "schedule": 60.0},

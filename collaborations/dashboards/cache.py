@@ -9,7 +9,7 @@ from django.db.models import CharField, Count, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat
 
 from ..economy.models import CostKey, HostAgreement, HostAgreementParticipant
-from ..meetings.models import Meeting
+from ..meetings.models import FollowUp, Meeting, MeetingCase
 from ..portfolio.models import Measure, Participation, PlanPeriod, StatusUpdate, Strategy
 from ..registry.models import Collaboration, Membership, Network
 
@@ -17,8 +17,8 @@ from ..registry.models import Collaboration, Membership, Network
 def with_fingerprint(slug: str) -> Collaboration | None:
     """The collaboration and a fingerprint of what the dashboards read, in one
     query: the newest history row of its measures, participations, strategies,
-    members, networks, cost keys, host agreements and their participants and
-    meetings, plans, and the newest status update."""
+    members, networks, cost keys, host agreements and their participants,
+    meetings with their cases and follow-ups, plans, and the newest status update."""
     def signature(qs, column: str = "history_id"):
         # "count:max" of the filtered rows: a new row raises the max, a deleted
         # one lowers the count. (Asking for the count also keeps PostgreSQL
@@ -36,6 +36,8 @@ def with_fingerprint(slug: str) -> Collaboration | None:
             agreement__collaboration_id=c)),
         fp_update=signature(StatusUpdate.objects.filter(measure__collaboration_id=c), "id"),
         fp_meeting=signature(Meeting.history.model.objects.filter(body__collaboration_id=c)),
+        fp_case=signature(MeetingCase.history.model.objects.filter(meeting__body__collaboration_id=c)),
+        fp_follow_up=signature(FollowUp.history.model.objects.filter(case__meeting__body__collaboration_id=c)),
         fp_strategy=signature(Strategy.history.model.objects.filter(plan__collaboration_id=c)),
         fp_plan=signature(PlanPeriod.history.model.objects.filter(collaboration_id=c)),
         fp_membership=signature(Membership.history.model.objects.filter(collaboration_id=c)),
@@ -47,4 +49,4 @@ def with_fingerprint(slug: str) -> Collaboration | None:
 def fingerprint_of(collaboration: Collaboration) -> str:
     return "-".join(str(getattr(collaboration, f, None)) for f in (
         "fp_measure", "fp_participation", "fp_agreement", "fp_agreement_participant", "fp_update", "fp_meeting",
-        "fp_strategy", "fp_plan", "fp_membership", "fp_network", "fp_cost_key"))
+        "fp_case", "fp_follow_up", "fp_strategy", "fp_plan", "fp_membership", "fp_network", "fp_cost_key"))

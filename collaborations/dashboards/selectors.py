@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from ..access import policy
 from ..common.dates import end_of, norwegian_date, start_of
 from ..meetings.models import Meeting
+from ..meetings.selectors import FollowUpCounts, follow_up_counts
 from ..portfolio.history import portfolio_as_of
 from ..portfolio.models import CLOSED_PHASES, Measure, Participation, Phase, PlanPeriod, StatusUpdate, Strategy, TrafficLight
 from ..portfolio.selectors import attach_parts, is_stale, stale_q, strategies_of
@@ -447,6 +448,7 @@ class Overview:
     trend: list[TrendPoint]
     trend_from_rounds: bool
     sees_internal: bool
+    follow_ups: FollowUpCounts          # follow-ups from the meetings' cases the user may see
 
 
 def overview(user, collaboration: Collaboration, *, moment: Moment, since: dt.date) -> Overview:
@@ -461,4 +463,5 @@ def overview(user, collaboration: Collaboration, *, moment: Moment, since: dt.da
         changes=changes_since(user, collaboration, since),
         trend=trend(collaboration, days, visible_ids, include_internal=bool(internal_ids)),
         trend_from_rounds=from_rounds, sees_internal=bool(internal_ids),
+        follow_ups=follow_up_counts(user, collaboration, moment.today),
     )

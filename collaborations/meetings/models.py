@@ -134,3 +134,29 @@ class Subproject(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display().split(' ')[0]} {self.code} {self.name}"
+
+
+class FollowUpReminder(models.Model):
+    """One reminder e-mail sent about a follow-up: the log that keeps the
+    daily task from sending the same reminder twice."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("Før fristen")
+        AFTER = "after", _("Etter fristen")
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="reminders",
+                                  verbose_name=_("oppfølging"))
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    email = models.EmailField(_("e-post"))
+    sent_at = models.DateTimeField(_("sendt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("påminnelse om oppfølging")
+        verbose_name_plural = _("påminnelser om oppfølging")
+        ordering = ["follow_up", "kind", "email"]
+        constraints = [
+            models.UniqueConstraint(fields=["follow_up", "kind", "email"], name="follow_up_reminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.follow_up_id} {self.kind} {self.email}"

@@ -34,11 +34,10 @@ def _meeting_url(meeting, anchor: str = "") -> str:
 
 def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
     collaboration = policy.get_collaboration_for_user(request.user, slug)
-    can_manage = policy.allows(request.user, Action.MANAGE, collaboration)
     return render(request, "collaborations/meetings/meeting_list.html", {
         "collaboration": collaboration, "years": selectors.meetings_by_year(request.user, collaboration),
-        "can_manage": can_manage,
-        "counts": selectors.follow_up_counts(request.user, collaboration, timezone.localdate()) if can_manage else None,
+        "can_manage": policy.allows(request.user, Action.MANAGE, collaboration),
+        "counts": selectors.follow_up_counts(request.user, collaboration, timezone.localdate()),
     })
 
 
@@ -51,10 +50,10 @@ def meeting_detail(request: HttpRequest, slug: str, meeting_id: int) -> HttpResp
     })
 
 
-@login_required
 def follow_up_list(request: HttpRequest, slug: str) -> HttpResponse:
-    """Follow-ups from every meeting of the collaboration: open, overdue, done (the secretariat's)."""
-    collaboration = _manage(request, slug)
+    """Follow-ups from every meeting of the collaboration: open, overdue, done. Everyone reads those of
+    the cases they may see; the secretariat records them done from here."""
+    collaboration = policy.get_collaboration_for_user(request.user, slug)
     today = timezone.localdate()
     state = request.GET.get("vis", selectors.FollowUpState.OPEN)
     if state not in selectors.FOLLOW_UP_STATES:
@@ -64,6 +63,7 @@ def follow_up_list(request: HttpRequest, slug: str) -> HttpResponse:
                                                                               selectors.FollowUpState(state), today),
         "state": state, "states": selectors.FOLLOW_UP_STATES.items(), "today": today,
         "counts": selectors.follow_up_counts(request.user, collaboration, today),
+        "can_manage": policy.allows(request.user, Action.MANAGE, collaboration),
     })
 
 

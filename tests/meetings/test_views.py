@@ -235,3 +235,24 @@ def test_a_follow_up_done_before_the_meeting_is_refused_on_the_field(world, meet
 def test_an_unknown_list_filter_shows_the_open_follow_ups(world, meeting):
     page = text(client_for(world.secretariat).get(url("follow_up_list", world) + "?vis=<script>"))
     assert "Willy Ørnebakk" in page and "<script>" not in page
+
+
+def test_everyone_reads_the_follow_ups_of_the_cases_they_may_see_and_only_the_secretariat_records_them(world, meeting):
+    public = text(client_for(None).get(url("follow_up_list", world) + "?vis=all"))
+    assert "Willy Ørnebakk" in public and "Beredskapskoordinator" not in public
+    assert "1 åpen oppfølging, 1 over fristen, 0 utført" in public
+    assert "Registrer utført" not in public
+    secretariat = text(client_for(world.secretariat).get(url("follow_up_list", world) + "?vis=all"))
+    assert "Beredskapskoordinator" in secretariat and "Registrer utført" in secretariat
+
+
+def test_the_overview_counts_overdue_follow_ups_from_meetings_and_forgets_them_when_done(world, meeting, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 300  # cached as in production: the fingerprint must see the follow-up
+    overview = reverse("dashboard_overview", args=[world.collaboration.slug])
+    page = text(client_for(None).get(overview))
+    assert "<strong>1</strong> oppfølging fra møtene over fristen" in page  # not the internal case's
+    assert "<strong>2</strong> oppfølginger fra møtene over fristen" in text(client_for(world.secretariat).get(overview))
+    follow_up = FollowUp.objects.get(responsible="Willy Ørnebakk")
+    follow_up.done_on = dt.date(2024, 10, 1)
+    follow_up_save(acting_user=world.secretariat, reason="Gjort", follow_up=follow_up)
+    assert "fra møtene over fristen" not in text(client_for(None).get(overview))

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 
 from collaborations.access.models import RoleAssignment
 from collaborations.economy.models import CostKey, HostAgreement, HostAgreementParticipant
-from collaborations.meetings.models import Meeting, MeetingCase, Subproject
+from collaborations.meetings.models import FollowUp, FollowUpReminder, Meeting, MeetingCase, Subproject
 from collaborations.portfolio.models import Measure, Participation, PlanPeriod, StatusUpdate, Strategy
 from collaborations.registry.models import (
     Body,
@@ -51,6 +51,12 @@ def _reminder(w):
 def _meeting(w):
     body = Body.objects.create(collaboration=w.collaboration, kind="chief_executives", name="KDU")
     return Meeting.objects.create(body=body, title="Møte", held_on=D(2024, 1, 1))
+
+
+def _follow_up_reminder(w):
+    case = MeetingCase.objects.create(meeting=_meeting(w), number=1, title="Sak")
+    follow_up = FollowUp.objects.create(case=case, responsible="Per")
+    return lambda: FollowUpReminder(follow_up=follow_up, kind="before", email="per@example.no")
 
 
 def _body_member(w):
@@ -192,6 +198,7 @@ CASES = {
     "round_title_unique": (
         lambda w: twice(lambda: round_(w)), "Samarbeidet har allerede en runde med denne tittelen."),
     "round_reminder_once": (lambda w: twice(_reminder(w)), UNIQUE_DEFAULT),
+    "follow_up_reminder_once": (lambda w: twice(_follow_up_reminder(w)), UNIQUE_DEFAULT),
 }
 
 
