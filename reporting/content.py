@@ -29,6 +29,7 @@ from collaborations.economy.history import agreements_as_of, cost_keys_as_of
 from collaborations.economy.models import HostAgreement
 from collaborations.economy.payments import agreement_payable, distribute, measure_payable
 from collaborations.economy.selectors import memberships_by_municipality
+from collaborations.meetings.selectors import council_cases_awaiting
 from collaborations.portfolio.history import (
     MeasureAsOf,
     entry_for_update,
@@ -343,7 +344,9 @@ def build_content(*, collaboration: Collaboration, report_type: str, year: int, 
                 for a, ps in agreements for p in ps
                 if p.adopted_on is None and p.municipality_id != a.host_id and (p.left_on is None or p.left_on > day)
                 and (municipality is None or p.municipality_id == municipality.pk)]
-    decisions = _decisions([rows[m.measure_id] for m in in_scope], cutoff, awaiting)
+    councils_awaiting = council_cases_awaiting(collaboration, cutoff, municipality=municipality,
+                                               include_internal=include_internal)
+    decisions = _decisions([rows[m.measure_id] for m in in_scope], cutoff, awaiting, councils_awaiting)
     appendix = sorted(rows.values(), key=lambda r: (_number_key(r.number), r.title))
     notes = [
         _("Innholdet er bygd opp fra historikken slik porteføljen sto ved utgangen av %(date)s. "
@@ -475,11 +478,12 @@ def _municipality_totals(members, portfolio, agreements, distribution) -> list[M
     return out
 
 
-def _decisions(rows: list[MeasureRow], cutoff: dt.date, awaiting: list[tuple[str, str, str]]) -> list[Decision]:
+def _decisions(rows: list[MeasureRow], cutoff: dt.date, awaiting: list[tuple[str, str, str]],
+               councils_awaiting=()) -> list[Decision]:
     """What the councils must decide or follow up: follow-ups whose deadline
-    had passed at the cut-off (first), agreements waiting for a council's
-    adoption, proposals waiting for a decision, decided measures not yet
-    started, and follow-ups due in the coming year."""
+    had passed at the cut-off (first), joint council cases and agreements
+    waiting for a council's decision, proposals waiting for a decision,
+    decided measures not yet started, and follow-ups due in the coming year."""
     horizon = years_after(cutoff, 1)
     out = []
     for r in rows:
@@ -502,6 +506,10 @@ def _decisions(rows: list[MeasureRow], cutoff: dt.date, awaiting: list[tuple[str
         out.append(Decision(title=service, kind=_("Avtale som venter på vedtak i kommunestyret"),
                             what=_("Vertskommuneavtale med %(host)s som vertskommune") % {"host": host}, who=council,
                             due=None))
+    for council_case, councils in councils_awaiting:
+        out.append(Decision(title=council_case.title, kind=_("Felles sak som venter på vedtak i kommunestyret"),
+                            what=council_case.proposed_decision,
+                            who=", ".join(_("%(name)s kommunestyre") % {"name": n} for n in councils), due=None))
     order = {True: 0, False: 1}
     return sorted(out, key=lambda d: (order[d.overdue], d.due or dt.date.max, d.title))
 

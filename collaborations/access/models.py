@@ -169,6 +169,7 @@ class AuditEvent(models.Model):
         BODY_SAVED = "body_saved", _("Organ lagret")
         NETWORK_SAVED = "network_saved", _("Nettverk lagret")
         MEETING_SAVED = "meeting_saved", _("Møte lagret")
+        COUNCIL_CASE_SAVED = "council_case_saved", _("Felles kommunestyresak lagret")
         REGISTRY_SAVED = "registry_saved", _("Register endret")
         OBJECT_DELETED = "object_deleted", _("Slettet")
         ROUND_OPENED = "round_opened", _("Rapporteringsrunde åpnet")

@@ -91,6 +91,8 @@ STAFF_MODEL_PERMISSIONS = {
     "meeting": ("view", "add", "change", "delete"),
     "meetingcase": ("view", "add", "change", "delete"),
     "followup": ("view", "add", "change", "delete"),
+    "councilcase": ("view", "add", "change", "delete"),
+    "councildecision": ("view", "add", "change"),
     "subproject": ("view", "add", "change", "delete"),
     "roleassignment": ("view", "add", "delete"),
     "auditevent": ("view",),

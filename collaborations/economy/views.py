@@ -19,6 +19,7 @@ from ..access.policy import Action
 from ..common.concurrency import latest_history_id, save_unless_changed
 from ..common.forms import form_after_conflict, submit
 from ..common.responses import saved_and_back
+from ..meetings.selectors import council_cases_about
 from . import selectors
 from .forms import AdoptionForm, AgreementForm, CostKeyForm, LeaveForm, ParticipantAddForm
 from .services import (
@@ -75,6 +76,7 @@ def agreement_detail(request: HttpRequest, slug: str, agreement_id: int) -> Http
         "not_adopted": selectors.not_adopted(participants), "year": year, "allocation": allocation,
         "history": selectors.agreement_history(agreement),
         "can_manage": policy.allows(request.user, Action.MANAGE, agreement),
+        "council_cases": council_cases_about(request.user, agreement=agreement),
     })
 
 

@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from ..access.admin import ServiceAdmin, ServiceInline
 from . import services
-from .models import FollowUp, Meeting, MeetingCase, Subproject
+from .models import CouncilCase, CouncilDecision, FollowUp, Meeting, MeetingCase, Subproject
 
 
 class MeetingCaseInline(ServiceInline):
@@ -43,3 +43,26 @@ class SubprojectAdmin(ServiceAdmin):
     list_display = ["code", "kind", "name", "parent", "collaboration"]
     list_filter = ["collaboration", "kind"]
     search_fields = ["code", "name"]
+
+
+class CouncilDecisionInline(ServiceInline):
+    records = None
+    can_delete = False  # a council's decision is never deleted: take a council that has not decided off the case
+    model = CouncilDecision
+    fields = ["municipality", "case_number", "decided_on", "outcome", "amendments"]
+    extra = 0
+
+    def save_with_service(self, request, obj, reason: str, form=None):
+        return services.council_decision_save(acting_user=request.user, reason=reason, decision=obj)
+
+
+@admin.register(CouncilCase)
+class CouncilCaseAdmin(ServiceAdmin):
+    records = services.COUNCIL_CASES
+    list_display = ["title", "subject", "sent_on", "collaboration", "visibility"]
+    list_filter = ["collaboration", "subject", "visibility"]
+    search_fields = ["title", "proposed_decision"]
+    inlines = [CouncilDecisionInline]
+
+    def save_with_service(self, request, obj, reason: str, form=None):
+        return services.council_case_save(acting_user=request.user, reason=reason, council_case=obj)

@@ -10,7 +10,8 @@ from ..common.forms import LENGTH_MESSAGES, DateInput, long_text
 from ..economy.models import HostAgreement
 from ..portfolio.models import Measure
 from ..registry.forms import RecordForm, reason_field
-from .models import FollowUp, Meeting, MeetingCase, Subproject
+from ..registry.models import Municipality
+from .models import CouncilCase, CouncilDecision, FollowUp, Meeting, MeetingCase, Subproject
 
 DATE_INVALID = _("Skriv en gyldig dato.")
 
@@ -100,3 +101,62 @@ class FollowUpForm(RecordForm):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
         self.fields["person"].empty_label = _("Ingen påminnelse")
+
+
+class MunicipalityChoices(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class CouncilCaseForm(RecordForm):
+    summary = long_text(_("Sammendrag"), _("Det kommunestyrene trenger å vite: bakgrunn, økonomi, vurdering."),
+                        rows=5)
+    proposed_decision = long_text(_("Forslag til vedtak"), _("Samme tekst til alle kommunestyrene."), rows=5,
+                                  required=True)
+    proposed_decision.error_messages["required"] = _("Skriv forslaget til vedtak.")
+    councils = MunicipalityChoices(label=_("Kommunestyrer som skal behandle saken"),
+                                   queryset=Municipality.objects.none(),
+                                   error_messages={"required": _("Velg minst ett kommunestyre.")})
+    reason = reason_field(_("Hvorfor registreres eller endres saken?"))
+
+    class Meta:
+        model = CouncilCase
+        fields = ["title", "subject", "agreement", "plan", "new_member", "origin", "summary", "proposed_decision",
+                  "rule", "sent_on", "visibility"]
+        widgets = {"sent_on": DateInput()}
+        error_messages = {"title": {"required": _("Skriv en tittel på saken."), **LENGTH_MESSAGES},
+                          "sent_on": {"invalid": DATE_INVALID},
+                          "agreement": {"invalid_choice": _("Velg en av samarbeidets avtaler.")},
+                          "plan": {"invalid_choice": _("Velg en av samarbeidets planer.")},
+                          "new_member": {"invalid_choice": _("Velg en kommune som ikke er medlem.")},
+                          "origin": {"invalid_choice": _("Velg en av samarbeidets møtesaker.")}}
+        help_texts = {"title": _("For eksempel «Samarbeidsavtale om tjenesteproduksjon i Vestre Varanger»."),
+                      "origin": _("Møtesaken der det ble bestemt å lage lik sak til kommunestyrene."),
+                      "rule": _("Samarbeidsavtaler og opptak av nye medlemmer krever som regel alle."),
+                      "sent_on": _("Tom til saken er sendt.")}
+
+    def __init__(self, *args, links, councils, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, queryset in links.items():
+            self.fields[name].queryset = queryset
+        self.fields["agreement"].empty_label = self.fields["plan"].empty_label = _("Ingen")
+        self.fields["new_member"].empty_label = self.fields["origin"].empty_label = _("Ingen")
+        self.fields["councils"].queryset = councils
+        if self.instance.pk:
+            self.fields["councils"].initial = list(self.instance.decisions.values_list("municipality_id", flat=True))
+        else:
+            self.fields["councils"].initial = list(councils.values_list("pk", flat=True))
+
+
+class CouncilDecisionForm(RecordForm):
+    amendments = long_text(_("Endringer i vedtaket"), _("Bare når kommunestyret vedtok forslaget med endringer: "
+                                                        "skriv endringene."), rows=4)
+    reason = reason_field(_("Hvorfor registreres eller endres vedtaket?"))
+
+    class Meta:
+        model = CouncilDecision
+        fields = ["outcome", "case_number", "decided_on", "amendments"]
+        widgets = {"decided_on": DateInput()}
+        error_messages = {"case_number": LENGTH_MESSAGES, "decided_on": {"invalid": DATE_INVALID}}

@@ -160,3 +160,92 @@ class FollowUpReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.follow_up_id} {self.kind} {self.email}"
+
+
+class CouncilCase(models.Model):
+    """A joint council case (likelydende sak): one proposal the secretariat
+    sends to every member council it concerns. What it is about takes effect
+    when the rule it states is met: all the councils adopted it, or a majority."""
+
+    class Subject(models.TextChoices):
+        COLLABORATION_AGREEMENT = "collaboration_agreement", _("Samarbeidsavtalen")
+        HOST_AGREEMENT = "host_agreement", _("Vertskommuneavtale")
+        ADMISSION = "admission", _("Opptak av ny medlemskommune")
+        PLAN = "plan", _("Strategi- og handlingsplan")
+        BUDGET = "budget", _("Budsjett")
+        OTHER = "other", _("Annet")
+
+    class Rule(models.TextChoices):
+        ALL = "all", _("Alle kommunestyrene må vedta")
+        MAJORITY = "majority", _("Flertallet av kommunestyrene må vedta")
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="council_cases",
+                                      verbose_name=_("samarbeid"))
+    title = models.CharField(_("tittel"), max_length=300)
+    subject = models.CharField(_("gjelder"), max_length=30, choices=Subject.choices, default=Subject.OTHER)
+    summary = models.TextField(_("sammendrag"), blank=True)
+    proposed_decision = models.TextField(_("forslag til vedtak"))
+    rule = models.CharField(_("trer i kraft når"), max_length=10, choices=Rule.choices, default=Rule.ALL)
+    sent_on = models.DateField(_("sendt kommunene"), null=True, blank=True)
+    agreement = models.ForeignKey(HostAgreement, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="council_cases", verbose_name=_("vertskommuneavtale"))
+    plan = models.ForeignKey("collaborations.PlanPeriod", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="council_cases", verbose_name=_("plan"))
+    new_member = models.ForeignKey("collaborations.Municipality", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="admission_cases", verbose_name=_("ny medlemskommune"))
+    origin = models.ForeignKey(MeetingCase, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="council_cases", verbose_name=_("fra møtesak"))
+    visibility = models.CharField(_("synlighet"), max_length=10, choices=Visibility.choices,
+                                  default=Visibility.PUBLISHED)
+    illustrative = models.BooleanField(_("illustrerende demodata"), default=False,
+                                       help_text=_("Datoer og saksnumre er ikke fra dokumentene."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("felles kommunestyresak")
+        verbose_name_plural = _("felles kommunestyresaker")
+        ordering = ["-sent_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CouncilDecision(models.Model):
+    """One member council's handling of a joint council case: its own case
+    number, meeting date and outcome."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Ikke behandlet ennå")
+        ADOPTED = "adopted", _("Vedtatt som foreslått")
+        AMENDED = "amended", _("Vedtatt med endringer")
+        REJECTED = "rejected", _("Ikke vedtatt")
+        POSTPONED = "postponed", _("Utsatt")
+
+    council_case = models.ForeignKey(CouncilCase, on_delete=models.CASCADE, related_name="decisions",
+                                     verbose_name=_("felles sak"))
+    municipality = models.ForeignKey("collaborations.Municipality", on_delete=models.PROTECT,
+                                     related_name="council_decisions", verbose_name=_("kommune"))
+    case_number = models.CharField(_("kommunens saksnummer"), max_length=50, blank=True,
+                                   help_text=_("For eksempel «PS 12/2021»."))
+    decided_on = models.DateField(_("møtedato"), null=True, blank=True)
+    outcome = models.CharField(_("utfall"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    amendments = models.TextField(_("endringer i vedtaket"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("vedtak i kommunestyret")
+        verbose_name_plural = _("vedtak i kommunestyrene")
+        ordering = ["council_case", "municipality__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["council_case", "municipality"], name="council_decision_once",
+                                    violation_error_message=_("Kommunen har allerede denne saken.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.council_case}: {self.municipality} ({self.get_outcome_display()})"
+
+    @property
+    def adopted(self) -> bool:
+        return self.outcome in (self.Outcome.ADOPTED, self.Outcome.AMENDED)

@@ -12,14 +12,17 @@ from enum import StrEnum
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..access import policy
 from ..economy.models import HostAgreement
-from ..portfolio.models import Measure
-from ..registry.models import Body, Collaboration, Person
-from .models import FollowUp, Meeting, MeetingCase, Subproject
+from ..portfolio.models import Measure, PlanPeriod
+from ..registry.models import Body, Collaboration, Municipality, Person, Visibility
+from ..registry.selectors import memberships_on
+from .adoption import Adoption, adoption_of
+from .models import CouncilCase, CouncilDecision, FollowUp, Meeting, MeetingCase, Subproject
 
 
 def meetings_of(user, collaboration: Collaboration) -> QuerySet[Meeting]:
@@ -46,7 +49,9 @@ def meeting_for_user(user, collaboration: Collaboration, meeting_id: int) -> Mee
                                Prefetch("agreements", queryset=policy.visible(user, HostAgreement.objects.all())
                                         .order_by("service")),
                                Prefetch("subprojects", queryset=Subproject.objects.order_by("code")),
-                               Prefetch("follow_ups", queryset=_visible_follow_ups(user))))
+                               Prefetch("follow_ups", queryset=_visible_follow_ups(user)),
+                               Prefetch("council_cases", queryset=policy.visible(user, CouncilCase.objects.all())
+                                        .order_by("pk"))))
     meeting = (policy.visible(user, Meeting.objects.filter(body__collaboration=collaboration, pk=meeting_id))
                .select_related("body").prefetch_related(Prefetch("cases", queryset=cases)).first())
     if meeting is None:
@@ -164,3 +169,92 @@ def cases_for_measure(user, measure: Measure) -> list[MeetingCase]:
     """The visible cases that concern the measure, newest meeting first."""
     return list(policy.visible(user, measure.meeting_cases.all()).select_related("meeting__body")
                 .order_by("-meeting__held_on", "number"))
+
+
+# ---------------------------------------------------------------- joint council cases
+
+def _with_decisions(queryset: QuerySet[CouncilCase]) -> QuerySet[CouncilCase]:
+    return queryset.select_related("agreement", "plan", "new_member", "origin__meeting__body").prefetch_related(
+        Prefetch("decisions", queryset=CouncilDecision.objects.select_related("municipality")
+                 .order_by("municipality__name")))
+
+
+def with_adoption(council_cases) -> list[tuple[CouncilCase, Adoption]]:
+    return [(c, adoption_of(c, list(c.decisions.all()))) for c in council_cases]
+
+
+def council_cases_of(user, collaboration: Collaboration) -> list[tuple[CouncilCase, Adoption]]:
+    """The joint council cases the user may see, newest first, each with where it stands."""
+    return with_adoption(_with_decisions(policy.visible(user, collaboration.council_cases.all())))
+
+
+def council_cases_about(user, *, agreement=None, plan=None) -> list[tuple[CouncilCase, Adoption]]:
+    """The visible joint council cases about a host agreement or a plan, for that page."""
+    qs = CouncilCase.objects.filter(agreement=agreement) if agreement is not None else \
+        CouncilCase.objects.filter(plan=plan)
+    return with_adoption(_with_decisions(policy.visible(user, qs)))
+
+
+def council_case_for_user(user, collaboration: Collaboration, council_case_id: int) -> CouncilCase:
+    council_case = _with_decisions(policy.visible(user, collaboration.council_cases.filter(pk=council_case_id))).first()
+    if council_case is None:
+        raise Http404(_("Fant ikke saken."))
+    return council_case
+
+
+def council_case_to_manage(collaboration: Collaboration, council_case_id: int) -> CouncilCase:
+    council_case = collaboration.council_cases.filter(pk=council_case_id).select_related("collaboration").first()
+    if council_case is None:
+        raise Http404(_("Fant ikke saken."))
+    return council_case
+
+
+def decision_to_manage(council_case: CouncilCase, decision_id: int) -> CouncilDecision:
+    decision = council_case.decisions.filter(pk=decision_id).select_related(
+        "municipality", "council_case__collaboration").first()
+    if decision is None:
+        raise Http404(_("Fant ikke vedtaket."))
+    return decision
+
+
+def new_council_case(collaboration: Collaboration) -> CouncilCase:
+    return CouncilCase(collaboration=collaboration)
+
+
+def council_choices(collaboration: Collaboration, council_case: CouncilCase) -> QuerySet[Municipality]:
+    """The councils a case can go to: today's members and those it already went to."""
+    members = memberships_on(timezone.localdate()).filter(collaboration=collaboration).values("municipality_id")
+    wanted = Q(pk__in=members)
+    if council_case.pk:
+        wanted |= Q(council_decisions__council_case_id=council_case.pk)
+    return Municipality.objects.filter(wanted).distinct().order_by("name")
+
+
+def council_case_link_choices(collaboration: Collaboration) -> dict[str, QuerySet]:
+    members = memberships_on(timezone.localdate()).filter(collaboration=collaboration).values("municipality_id")
+    return {
+        "agreement": HostAgreement.objects.filter(collaboration=collaboration).order_by("service"),
+        "plan": PlanPeriod.objects.filter(collaboration=collaboration).order_by("-start_year"),
+        "new_member": Municipality.objects.filter(valid_to__isnull=True).exclude(pk__in=members).order_by("name"),
+        "origin": MeetingCase.objects.filter(meeting__body__collaboration=collaboration)
+        .select_related("meeting").order_by("-meeting__held_on", "number"),
+    }
+
+
+def council_cases_awaiting(collaboration: Collaboration, day: dt.date, *, municipality: Municipality | None = None,
+                           include_internal: bool) -> list[tuple[CouncilCase, list[str]]]:
+    """The joint council cases sent by `day` with the councils that had not
+    adopted or rejected them by then, for the annual reports: a council
+    report lists its own council's, a regional report every council's."""
+    qs = CouncilCase.objects.filter(collaboration=collaboration, sent_on__lte=day)
+    if not include_internal:
+        qs = qs.filter(visibility=Visibility.PUBLISHED)
+    decided = (CouncilDecision.Outcome.ADOPTED, CouncilDecision.Outcome.AMENDED, CouncilDecision.Outcome.REJECTED)
+    out = []
+    for council_case in _with_decisions(qs).order_by("sent_on", "title"):
+        waiting = [d.municipality.name for d in council_case.decisions.all()
+                   if not (d.outcome in decided and d.decided_on and d.decided_on <= day)
+                   and (municipality is None or d.municipality_id == municipality.pk)]
+        if waiting:
+            out.append((council_case, waiting))
+    return out

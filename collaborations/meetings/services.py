@@ -7,6 +7,10 @@ Rules:
 * A case concerns only measures, agreements and subprojects of the meeting's
   own collaboration.
 * A follow-up is done on a day that is not before the meeting.
+* A joint council case concerns the collaboration's own agreement, plan or
+  meeting case; a council that has decided stays on it; a decision other
+  than "not yet" has its meeting date, not before the case was sent, and
+  "adopted with changes" says what changed.
 """
 
 from __future__ import annotations
@@ -22,11 +26,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..access.audit import Records, audited_save
+from ..access.audit import Records, audited_delete, audited_save
 from ..access.models import AuditEvent
 from ..common.dates import norwegian_date
 from ..common.errors import DomainError
-from .models import FollowUp, FollowUpReminder, MeetingCase
+from .models import CouncilCase, CouncilDecision, FollowUp, FollowUpReminder, MeetingCase
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +44,7 @@ MEETINGS = Records("meeting", saved=K.MEETING_SAVED)
 CASES = Records("case", saved=K.MEETING_SAVED)
 FOLLOW_UPS = Records("follow_up", saved=K.MEETING_SAVED)
 SUBPROJECTS = Records("subproject", saved=K.MEETING_SAVED)
+COUNCIL_CASES = Records("council_case", saved=K.COUNCIL_CASE_SAVED)  # deleting; saving: council_case_save
 
 meeting_save, meeting_delete = MEETINGS.save, MEETINGS.delete
 case_delete = CASES.delete
@@ -153,3 +158,74 @@ def follow_ups_send_reminders(*, today: dt.date | None = None) -> int:
             continue
         sent += 1
     return sent
+
+
+# ---------------------------------------------------------------- joint council cases
+
+def _check_council_case(council_case: CouncilCase) -> None:
+    collaboration_id = council_case.collaboration_id
+    errors = {}
+    if council_case.agreement_id and council_case.agreement.collaboration_id != collaboration_id:
+        errors["agreement"] = _("Avtalen hører ikke til dette samarbeidet.")
+    if council_case.plan_id and council_case.plan.collaboration_id != collaboration_id:
+        errors["plan"] = _("Planen hører ikke til dette samarbeidet.")
+    if council_case.origin_id and council_case.origin.meeting.body.collaboration_id != collaboration_id:
+        errors["origin"] = _("Møtesaken hører ikke til dette samarbeidet.")
+    if council_case.subject == CouncilCase.Subject.HOST_AGREEMENT and not council_case.agreement_id:
+        errors["agreement"] = _("Velg vertskommuneavtalen saken gjelder.")
+    if council_case.subject == CouncilCase.Subject.PLAN and not council_case.plan_id:
+        errors["plan"] = _("Velg planen saken gjelder.")
+    if council_case.subject == CouncilCase.Subject.ADMISSION and not council_case.new_member_id:
+        errors["new_member"] = _("Velg kommunen som søker om å bli medlem.")
+    if errors:
+        raise DomainError(errors)
+
+
+@transaction.atomic
+def council_case_save(*, acting_user, reason: str, council_case: CouncilCase, councils=None) -> CouncilCase:
+    """Save a joint council case as typed. `councils`: the member
+    municipalities whose councils get the case (None leaves them as they are);
+    a council that has already decided cannot be taken off the case."""
+    _check_council_case(council_case)
+    wanted = None if councils is None else {m.pk: m for m in councils}
+    if wanted is not None and not wanted:
+        raise DomainError({"councils": _("Velg minst ett kommunestyre.")})
+
+    def set_councils(saved: CouncilCase) -> None:
+        if wanted is None:
+            return
+        current = {d.municipality_id: d for d in saved.decisions.select_related("municipality")}
+        decided = [d for mid, d in current.items() if mid not in wanted
+                   and d.outcome != CouncilDecision.Outcome.PENDING]
+        if decided:
+            raise DomainError({"councils": _("%(names)s har allerede behandlet saken og kan ikke tas ut av den.") % {
+                "names": ", ".join(sorted(d.municipality.name for d in decided))}})
+        for mid, decision in current.items():
+            if mid not in wanted:
+                audited_delete(decision, acting_user=acting_user, reason=reason, collaboration=saved.collaboration)
+        for mid, municipality in wanted.items():
+            if mid not in current:
+                audited_save(CouncilDecision(council_case=saved, municipality=municipality),
+                             acting_user=acting_user, reason=reason, kind=K.COUNCIL_CASE_SAVED,
+                             collaboration=saved.collaboration)
+
+    return audited_save(council_case, acting_user=acting_user, reason=reason, kind=K.COUNCIL_CASE_SAVED,
+                        collaboration=council_case.collaboration, after_save=set_councils)
+
+
+def council_decision_save(*, acting_user, reason: str, decision: CouncilDecision) -> CouncilDecision:
+    """Record how a member council handled the case (its case number, meeting date and outcome)."""
+    errors = {}
+    decided = decision.outcome != CouncilDecision.Outcome.PENDING
+    if decided and decision.decided_on is None:
+        errors["decided_on"] = _("Skriv datoen for møtet i kommunestyret.")
+    sent_on = decision.council_case.sent_on
+    if decision.decided_on and sent_on and decision.decided_on < sent_on:
+        errors["decided_on"] = _("Kan ikke være før saken ble sendt kommunene (%(date)s).") % {
+            "date": norwegian_date(sent_on)}
+    if decision.outcome == CouncilDecision.Outcome.AMENDED and not decision.amendments.strip():
+        errors["amendments"] = _("Skriv hva kommunestyret endret i forslaget.")
+    if errors:
+        raise DomainError(errors)
+    return audited_save(decision, acting_user=acting_user, reason=reason, kind=K.COUNCIL_CASE_SAVED,
+                        collaboration=decision.council_case.collaboration)

@@ -1,4 +1,4 @@
-"""Meetings and minutes, cases and follow-ups."""
+"""Meetings and minutes, cases and follow-ups, joint council cases."""
 
 from django.urls import path
 
@@ -6,6 +6,7 @@ from . import views
 
 MEETING = "samarbeid/<slug:slug>/moter/<int:meeting_id>/"
 CASE = MEETING + "saker/<int:case_id>/"
+COUNCIL_CASE = "samarbeid/<slug:slug>/fellessaker/<int:council_case_id>/"
 
 urlpatterns = [
     path("samarbeid/<slug:slug>/moter/", views.meeting_list, name="meeting_list"),
@@ -17,4 +18,9 @@ urlpatterns = [
     path(CASE + "endre/", views.case_edit, name="case_edit"),
     path(CASE + "oppfolging/ny/", views.follow_up_create, name="follow_up_create"),
     path(CASE + "oppfolging/<int:follow_up_id>/endre/", views.follow_up_edit, name="follow_up_edit"),
+    path("samarbeid/<slug:slug>/fellessaker/", views.council_case_list, name="council_case_list"),
+    path("samarbeid/<slug:slug>/fellessaker/ny/", views.council_case_create, name="council_case_create"),
+    path(COUNCIL_CASE, views.council_case_detail, name="council_case_detail"),
+    path(COUNCIL_CASE + "endre/", views.council_case_edit, name="council_case_edit"),
+    path(COUNCIL_CASE + "vedtak/<int:decision_id>/", views.council_decision_edit, name="council_decision_edit"),
 ]

@@ -18,8 +18,9 @@ from ..common.concurrency import latest_history_id
 from ..common.forms import record_form_again, submit_unless_changed
 from ..common.responses import record_form_page, saved_and_back
 from . import selectors
-from .forms import CaseForm, FollowUpForm, MeetingForm
-from .services import case_save, follow_up_save, meeting_save
+from .adoption import adoption_of
+from .forms import CaseForm, CouncilCaseForm, CouncilDecisionForm, FollowUpForm, MeetingForm
+from .services import case_save, council_case_save, council_decision_save, follow_up_save, meeting_save
 
 
 def _manage(request: HttpRequest, slug: str):
@@ -218,3 +219,102 @@ def follow_up_edit(request: HttpRequest, slug: str, meeting_id: int, case_id: in
         form = record_form_again(request.POST, lambda data, fresh: _follow_up_form(collaboration, data, fresh),
                                  selectors.follow_up_to_manage(case, follow_up_id))
     return _follow_up_page(request, collaboration, form, case, follow_up, saved.conflict)
+
+
+# ---------------------------------------------------------------- joint council cases
+
+def council_case_list(request: HttpRequest, slug: str) -> HttpResponse:
+    collaboration = policy.get_collaboration_for_user(request.user, slug)
+    return render(request, "collaborations/meetings/council_case_list.html", {
+        "collaboration": collaboration, "cases": selectors.council_cases_of(request.user, collaboration),
+        "can_manage": policy.allows(request.user, Action.MANAGE, collaboration),
+    })
+
+
+def council_case_detail(request: HttpRequest, slug: str, council_case_id: int) -> HttpResponse:
+    collaboration = policy.get_collaboration_for_user(request.user, slug)
+    council_case = selectors.council_case_for_user(request.user, collaboration, council_case_id)
+    origin = council_case.origin
+    return render(request, "collaborations/meetings/council_case_detail.html", {
+        "collaboration": collaboration, "case": council_case,
+        "adoption": adoption_of(council_case, list(council_case.decisions.all())),
+        "origin": origin if origin and policy.allows(request.user, Action.VIEW, origin) else None,
+        "can_manage": policy.allows(request.user, Action.MANAGE, collaboration),
+    })
+
+
+def _council_case_form(collaboration, data, council_case):
+    return CouncilCaseForm(data, instance=council_case, links=selectors.council_case_link_choices(collaboration),
+                           councils=selectors.council_choices(collaboration, council_case),
+                           initial={"history_id": latest_history_id(council_case)})
+
+
+def _council_case_page(request, collaboration, form, council_case, conflict=None) -> HttpResponse:
+    back = reverse("council_case_detail", args=[collaboration.slug, council_case.pk]) if council_case else \
+        reverse("council_case_list", args=[collaboration.slug])
+    return record_form_page(request, collaboration, form, conflict=conflict, thing=_("saken"),
+                            title=_("Endre den felles saken") if council_case else _("Ny felles kommunestyresak"),
+                            lead=None if council_case else _(
+                                "Ett forslag til vedtak, sendt til hvert kommunestyre det gjelder. Hvert "
+                                "kommunestyres behandling registreres på sakens side."),
+                            submit=_("Lagre endringene") if council_case else _("Registrer saken"),
+                            back_url=back, back_label=_("Saken") if council_case else _("Felles kommunestyresaker"))
+
+
+def _save_council_case(request, form):
+    return lambda: council_case_save(acting_user=request.user, reason=form.cleaned_data["reason"],
+                                     council_case=form.instance, councils=form.cleaned_data["councils"])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def council_case_create(request: HttpRequest, slug: str) -> HttpResponse:
+    collaboration = _manage(request, slug)
+    council_case = selectors.new_council_case(collaboration)
+    form = _council_case_form(collaboration, request.POST or None, council_case)
+    saved = submit_unless_changed(form, council_case, _save_council_case(request, form))
+    if saved:
+        return saved_and_back(request, _("Saken «%(title)s» er registrert med ett vedtak per kommunestyre.") % {
+            "title": saved.value.title}, "council_case_detail", slug, saved.value.pk)
+    return _council_case_page(request, collaboration, form, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def council_case_edit(request: HttpRequest, slug: str, council_case_id: int) -> HttpResponse:
+    collaboration = _manage(request, slug)
+    council_case = selectors.council_case_to_manage(collaboration, council_case_id)
+    form = _council_case_form(collaboration, request.POST or None, council_case)
+    saved = submit_unless_changed(form, council_case, _save_council_case(request, form))
+    if saved:
+        return saved_and_back(request, _("Endringene i saken er lagret."), "council_case_detail", slug,
+                              council_case.pk)
+    if saved.conflict:
+        form = record_form_again(request.POST, lambda data, fresh: _council_case_form(collaboration, data, fresh),
+                                 selectors.council_case_to_manage(collaboration, council_case_id))
+    return _council_case_page(request, collaboration, form, council_case, saved.conflict)
+
+
+def _decision_form(data, decision):
+    return CouncilDecisionForm(data, instance=decision, initial={"history_id": latest_history_id(decision)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def council_decision_edit(request: HttpRequest, slug: str, council_case_id: int, decision_id: int) -> HttpResponse:
+    collaboration = _manage(request, slug)
+    council_case = selectors.council_case_to_manage(collaboration, council_case_id)
+    decision = selectors.decision_to_manage(council_case, decision_id)
+    form = _decision_form(request.POST or None, decision)
+    saved = submit_unless_changed(form, decision, lambda: council_decision_save(
+        acting_user=request.user, reason=form.cleaned_data["reason"], decision=form.instance))
+    if saved:
+        return saved_and_back(request, _("Behandlingen i %(m)s er registrert.") % {"m": decision.municipality.name},
+                              "council_case_detail", slug, council_case.pk)
+    if saved.conflict:
+        form = record_form_again(request.POST, _decision_form, selectors.decision_to_manage(council_case, decision_id))
+    return record_form_page(request, collaboration, form, conflict=saved.conflict, thing=_("vedtaket"),
+                            title=_("Behandlingen i %(m)s kommunestyre") % {"m": decision.municipality.name},
+                            lead=council_case.title, submit=_("Lagre behandlingen"),
+                            back_url=reverse("council_case_detail", args=[slug, council_case.pk]),
+                            back_label=_("Saken"))

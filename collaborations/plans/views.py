@@ -20,6 +20,7 @@ from ..common.concurrency import latest_history_id
 from ..common.dates import norwegian_date
 from ..common.forms import form_after_conflict, submit
 from ..common.responses import saved_and_back
+from ..meetings.selectors import council_cases_about
 from . import selectors
 from .forms import PlanCloseForm, PlanForm, PlanRevisionForm, StrategyForm
 from .services import plan_close, plan_create, plan_revise, plan_update, strategy_create, strategy_update
@@ -60,6 +61,7 @@ def plan_detail(request: HttpRequest, slug: str, plan_id: int) -> HttpResponse:
         "measure_total": sum(s.measure_count for s in strategies),
         "newer": selectors.newer_plan(plan), "revision": selectors.revision_of(plan),
         "can_manage": policy.allows(request.user, Action.MANAGE, collaboration),
+        "council_cases": council_cases_about(request.user, plan=plan),
     })
 
 

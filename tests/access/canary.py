@@ -49,8 +49,8 @@ from collaborations.access.models import Role, RoleAssignment
 from collaborations.access.roles import role_grant
 from collaborations.economy.models import CostKey, HostAgreement, HostAgreementParticipant
 from collaborations.economy.services import AGREEMENT_PARTICIPANTS, agreement_save
-from collaborations.meetings.models import FollowUp, Meeting, MeetingCase
-from collaborations.meetings.services import case_save, follow_up_save, meeting_save
+from collaborations.meetings.models import CouncilCase, CouncilDecision, FollowUp, Meeting, MeetingCase
+from collaborations.meetings.services import case_save, council_case_save, follow_up_save, meeting_save
 from collaborations.portfolio.models import Document, Measure, PlanPeriod, Strategy
 from collaborations.portfolio.services import document_upload, measure_create, measure_post_status_update, measure_update
 from collaborations.registry.models import Body, BodyMember, Collaboration, Network, OutsidePartner, Person, PopulationFigure
@@ -318,6 +318,18 @@ def _seed_collaboration(seed: Seed, c: Collaboration, acting, today: dt.date) ->
                                                                   title=f"Åpen sak i {c.name}"))
     seed.add(published_meeting, slug)
 
+    # Joint council cases: an internal one (the admin and the portal show it to the administration only).
+    group = f"internal council case in {slug}"
+    seed.must_see[group] = manages(slug)
+    members = list(members_on(c, today))
+    internal_council_case = council_case_save(
+        acting_user=acting, reason=reason, councils=members, council_case=CouncilCase(
+            collaboration=c, visibility="internal", title=k("internal council case: title", slug, group, seen),
+            proposed_decision=k("internal council case: proposal", slug, group, seen)))
+    seed.add(internal_council_case, slug)
+    seed.add(council_case_save(acting_user=acting, reason=reason, councils=members, council_case=CouncilCase(
+        collaboration=c, title=f"Felles sak i {c.name}", proposed_decision="Kommunestyret vedtar forslaget.")), slug)
+
     # A reporting round: the secretariat's.
     group = f"reporting round in {slug}"
     seed.must_see[group] = manages(slug)
@@ -549,6 +561,7 @@ class Filler:
         ("*", "member_id"): "body_id",
         ("*", "case_id"): "meeting_id",
         ("*", "follow_up_id"): "case_id",
+        ("*", "decision_id"): "council_case_id",
         ("measure_part_status", "municipality_id"): "measure_id",
         ("measure_partner_status", "partner_id"): "measure_id",
         ("member_exit", "municipality_id"): "slug",
@@ -590,6 +603,10 @@ class Filler:
         if param == "agreement_id":
             return [(o.pk, s) for o, s in self.objects(HostAgreement)] + [
                 (o.pk, o.collaboration.slug) for o in _first(HostAgreement.objects.filter(visibility="published"))]
+        if param == "council_case_id":
+            return [(o.pk, s) for o, s in self.objects(CouncilCase)]
+        if param == "decision_id":
+            return [(d.pk, None) for d in _first(CouncilDecision.objects.filter(council_case_id=parent))]
         if param == "meeting_id":
             return [(o.pk, s) for o, s in self.objects(Meeting)]
         if param == "case_id":

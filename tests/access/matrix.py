@@ -12,7 +12,7 @@ from django.db import transaction
 from django.test import Client
 
 from collaborations.economy.models import HostAgreement, HostAgreementParticipant
-from collaborations.meetings.models import FollowUp, Meeting, MeetingCase
+from collaborations.meetings.models import CouncilCase, CouncilDecision, FollowUp, Meeting, MeetingCase
 from collaborations.registry.models import Body
 from reporting.models import ReportJob
 
@@ -39,6 +39,14 @@ def make_matrix_world():
     published_case.measures.add(world.shared, world.internal)
     follow_up = FollowUp.objects.create(case=internal_case, responsible="Intern risikovurdering møte: ansvarlig",
                                         due_on=dt.date(2024, 4, 1))
+    council_case = CouncilCase.objects.create(collaboration=world.collaboration, title="Felles IT-strategi",
+                                              proposed_decision="Kommunestyret vedtar strategien.")
+    council_decision = CouncilDecision.objects.create(council_case=council_case, municipality=world.kafjord)
+    CouncilDecision.objects.create(council_case=council_case, municipality=world.lyngen, outcome="adopted",
+                                   decided_on=dt.date(2024, 2, 1))
+    internal_council_case = CouncilCase.objects.create(
+        collaboration=world.collaboration, title="Intern risikovurdering møte: budsjett", visibility="internal",
+        proposed_decision="Intern risikovurdering møte: forslag")
     draft_report = ReportJob.objects.create(collaboration=world.collaboration, report_type="council",
                                             municipality=world.kafjord, year=2024, cutoff=dt.date(2024, 12, 31),
                                             status=ReportJob.Status.DONE, requested_by=world.secretariat)
@@ -47,7 +55,9 @@ def make_matrix_world():
         "network_measure": world.network_measure, "foreign_measure": world.foreign,
         "foreign_internal": world.foreign_internal, "collaboration": world.collaboration,
         "network": world.network, "host_agreement": agreement, "meeting": meeting,
-        "internal_case": internal_case, "published_case": published_case, "follow_up": follow_up, "cost_key": world.cost_key,
+        "internal_case": internal_case, "published_case": published_case, "follow_up": follow_up,
+        "council_case": council_case, "internal_council_case": internal_council_case,
+        "council_decision": council_decision, "cost_key": world.cost_key,
         "draft_report": draft_report,
     }
     return world, objects

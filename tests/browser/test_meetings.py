@@ -19,7 +19,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from collaborations.access.models import AuditEvent
-from collaborations.meetings.models import FollowUp, Meeting, MeetingCase
+from collaborations.economy.models import HostAgreement
+from collaborations.meetings.models import CouncilCase, FollowUp, Meeting, MeetingCase
 from collaborations.registry.models import Body
 from tests.browser.conftest import assert_feedback, log_in_from_the_start_page, no_horizontal_scrolling
 
@@ -172,4 +173,72 @@ def test_the_secretariat_keeps_the_minutes_and_follows_up(any_page, live_server,
     expect(page.get_by_role("link", name="Endre møtet")).to_have_count(0)
     assert "ROS-analyse for felles IT-drift" not in page.content()
     checked(page, check_a11y, snap, "public-minutes")
+    assert page.console_errors == []
+
+
+def test_the_secretariat_sends_one_proposal_to_every_council_and_follows_it(any_page, live_server, world, check_a11y,
+                                                                            snap):
+    page, w = any_page, world
+    agreement = HostAgreement.objects.create(collaboration=w.collaboration, service="Felles IT-drift", host=w.kafjord)
+
+    # Start page → log in → the collaboration → Felles kommunestyresaker → Ny felles sak
+    log_in_from_the_start_page(page, live_server, "sekretariat")
+    page.get_by_role("link", name="Felles kommunestyresaker").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Felles kommunestyresaker")
+    page.get_by_role("link", name="Ny felles sak").click()
+    page.get_by_label("Tittel", exact=True).fill("Vertskommuneavtale om felles IT-drift")
+    page.get_by_label("Gjelder", exact=True).select_option(label="Vertskommuneavtale")
+    page.get_by_label("Forslag til vedtak").fill("Kommunestyret vedtar vertskommuneavtalen om felles IT-drift.")
+    page.get_by_label("Sendt kommunene").fill("2026-09-01")
+    expect(page.get_by_label("Kåfjord")).to_be_checked()
+    expect(page.get_by_label("Lyngen")).to_be_checked()
+    page.get_by_label("Hvorfor registreres eller endres saken?").fill("Vedtatt i regionrådet")
+    page.get_by_role("button", name="Registrer saken").click()
+    assert_feedback(page, "Skjemaet har feil")
+    expect(field_error(page, "Vertskommuneavtale")).to_contain_text("Velg vertskommuneavtalen saken gjelder.")
+    assert not CouncilCase.objects.exists()
+    checked(page, check_a11y, snap, "council-case-refused")
+    page.get_by_label("Vertskommuneavtale", exact=True).select_option(label="Felles IT-drift (vert: Kåfjord)")
+    page.get_by_role("button", name="Registrer saken").click()
+    assert_feedback(page, "Saken «Vertskommuneavtale om felles IT-drift» er registrert med ett vedtak per kommunestyre.")
+    council_case = CouncilCase.objects.get()
+    assert council_case.agreement == agreement and council_case.decisions.count() == 2
+    expect(page.locator(".adoption")).to_contain_text(
+        "Trer i kraft når begge kommunestyrene har vedtatt; 0 av 2 har vedtatt (Kåfjord og Lyngen mangler).")
+    checked(page, check_a11y, snap, "council-case")
+
+    # Each council's handling
+    page.get_by_role("link", name="Registrer behandling i Kåfjord").click()
+    page.get_by_label("Utfall", exact=True).select_option(label="Vedtatt som foreslått")
+    page.get_by_label("Kommunens saksnummer").fill("PS 41/2026")
+    page.get_by_label("Møtedato").fill("2026-09-24")
+    page.get_by_label("Hvorfor registreres eller endres vedtaket?").fill("Protokoll fra kommunestyret")
+    page.get_by_role("button", name="Lagre behandlingen").click()
+    assert_feedback(page, "Behandlingen i Kåfjord er registrert.")
+    expect(page.locator(".adoption")).to_contain_text("1 av 2 har vedtatt (Lyngen mangler)")
+    page.get_by_role("link", name="Registrer behandling i Lyngen").click()
+    page.get_by_label("Utfall", exact=True).select_option(label="Vedtatt med endringer")
+    page.get_by_label("Møtedato").fill("2026-10-02")
+    page.get_by_label("Hvorfor registreres eller endres vedtaket?").fill("Protokoll")
+    page.get_by_role("button", name="Lagre behandlingen").click()
+    expect(field_error(page, "Endringer i vedtaket")).to_contain_text("Skriv hva kommunestyret endret i forslaget.")
+    page.get_by_label("Endringer i vedtaket").fill("Avtalen evalueres etter to år.")
+    page.get_by_role("button", name="Lagre behandlingen").click()
+    assert_feedback(page, "Behandlingen i Lyngen er registrert.")
+    expect(page.locator(".adoption")).to_contain_text("I kraft fra 02.10.2026: 2 av 2 har vedtatt.")
+    lyngen = council_case.decisions.get(municipality=w.lyngen)
+    assert (lyngen.outcome, lyngen.amendments) == ("amended", "Avtalen evalueres etter to år.")
+    assert lyngen.history.latest().history_change_reason == "Protokoll"
+    checked(page, check_a11y, snap, "council-case-in-force")
+
+    # "Endre saken", then the agreement's page says it is in force
+    page.get_by_role("link", name="Endre saken").click()
+    page.get_by_label("Sammendrag").fill("Kåfjord er vertskommune for IT-driften.")
+    page.get_by_label("Hvorfor registreres eller endres saken?").fill("Sammendrag")
+    page.get_by_role("button", name="Lagre endringene").click()
+    assert_feedback(page, "Endringene i saken er lagret.")
+    page.get_by_role("link", name="Felles IT-drift").click()
+    section = page.locator("section", has=page.get_by_role("heading", name="Behandling i kommunestyrene"))
+    expect(section).to_contain_text("I kraft fra 02.10.2026")
+    checked(page, check_a11y, snap, "agreement")
     assert page.console_errors == []

@@ -29,7 +29,7 @@ from django.db import transaction
 from collaborations.access.models import RoleAssignment
 from collaborations.access.roles import permissions_sync_all, role_grant
 from collaborations.economy.models import CostKey, HostAgreement, HostAgreementParticipant
-from collaborations.meetings.models import FollowUp, Meeting, MeetingCase, Subproject
+from collaborations.meetings.models import CouncilCase, CouncilDecision, FollowUp, Meeting, MeetingCase, Subproject
 from collaborations.portfolio.models import Measure, PlanPeriod, StatusUpdate, Strategy
 from collaborations.portfolio.services import measure_create, measure_post_status_update
 from collaborations.registry import models as registry
@@ -111,6 +111,7 @@ class DemoLoader:
         for collaboration, block in collaborations:
             self.load_portfolio(collaboration, block)
             self.load_meetings(collaboration, block)
+            self.load_council_cases(collaboration, block)
         for _collaboration, block in collaborations:
             for merger in block.get("mergers", []):
                 self.apply_merger(merger)
@@ -376,6 +377,25 @@ class DemoLoader:
                            on_date=_date(merger["on"]), reason=merger["reason"])
 
     # ---- meetings ------------------------------------------------------------
+
+    def load_council_cases(self, collaboration: registry.Collaboration, block: dict) -> None:
+        for c in block.get("council_cases", []):
+            origin = None
+            if c["origin"]:
+                origin = MeetingCase.objects.get(meeting__body__collaboration=collaboration,
+                                                 meeting__held_on=_date(c["origin"]["held_on"]),
+                                                 number=c["origin"]["number"])
+            council_case, created = CouncilCase.objects.get_or_create(
+                collaboration=collaboration, title=c["title"], defaults={
+                    "subject": c["subject"], "rule": c["rule"], "summary": c["summary"],
+                    "proposed_decision": c["proposed_decision"], "sent_on": _date(c["sent_on"]), "origin": origin,
+                    "illustrative": c["illustrative"]})
+            if not created:
+                continue
+            for d in c["decisions"]:
+                CouncilDecision.objects.create(council_case=council_case, municipality=self.municipality(d["municipality"]),
+                                               case_number=d["case_number"], decided_on=_date(d["decided_on"]),
+                                               outcome=d["outcome"], amendments=d["amendments"])
 
     def load_meetings(self, collaboration: registry.Collaboration, block: dict) -> None:
         for mt in block["meetings"]:
