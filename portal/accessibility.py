@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 CREATED_ON = dt.date(2026, 11, 30)
-REVIEWED_ON = dt.date(2026, 11, 30)
+REVIEWED_ON = dt.date(2026, 12, 2)
 AXE_VERSION = "4.14.1"  # tests/browser/vendor/axe.min.js
 AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 WIDTHS = (1366, 375)
@@ -36,7 +36,8 @@ CRITERIA_IN_LAW = 47
 @dataclass(frozen=True)
 class CheckedPage:
     label: str
-    path: str  # in the demo data (load_demo); {measure} is a measure Kåfjord owns there
+    path: str  # in the demo data (load_demo); {measure} is a measure Kåfjord owns there, {meeting} the Senja
+    # meeting of 6.12.2017, {council_case} Nord-Troms' joint council case
     role: str  # the demo user who opens it, or "" for a visitor who is not logged in
 
     @property
@@ -82,6 +83,14 @@ CHECKED_PAGES: tuple[CheckedPage, ...] = (
     CheckedPage(_("Medlemmer"), "/samarbeid/nord-troms/medlemmer/", "sekretariat-nordtroms"),
     CheckedPage(_("Fagnettverk"), "/samarbeid/nord-troms/fagnettverk/", "sekretariat-nordtroms"),
     CheckedPage(_("Organer og medlemmer"), "/samarbeid/nord-troms/organer/", "sekretariat-nordtroms"),
+    CheckedPage(_("Møter og referater"), "/samarbeid/senja/moter/", ""),
+    CheckedPage(_("Et møte med saker og oppfølging"), "/samarbeid/senja/moter/{meeting}/", ""),
+    CheckedPage(_("Oppfølging fra møtene"), "/samarbeid/nord-troms/oppfolging/", "sekretariat-nordtroms"),
+    CheckedPage(_("Felles kommunestyresaker"), "/samarbeid/nord-troms/fellessaker/", ""),
+    CheckedPage(_("En felles sak, kommune for kommune"), "/samarbeid/nord-troms/fellessaker/{council_case}/",
+                "sekretariat-nordtroms"),
+    CheckedPage(_("Årshjul"), "/samarbeid/nord-troms/arshjul/", ""),
+    CheckedPage(_("Kalenderen din"), "/mine-samarbeid/kalender/", "admin-kafjord"),
     CheckedPage(_("Administrasjon: tiltak"), "/admin/collaborations/measure/", "sekretariat-nordtroms"),
     CheckedPage(_("Administrasjon: roller"), "/admin/collaborations/roleassignment/", "sekretariat-nordtroms"),
     CheckedPage(_("Tilgjengelighetserklæringen"), "/tilgjengelighet/", ""),

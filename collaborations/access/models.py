@@ -170,6 +170,8 @@ class AuditEvent(models.Model):
         NETWORK_SAVED = "network_saved", _("Nettverk lagret")
         MEETING_SAVED = "meeting_saved", _("Møte lagret")
         COUNCIL_CASE_SAVED = "council_case_saved", _("Felles kommunestyresak lagret")
+        WHEEL_SAVED = "wheel_saved", _("Årshjulet endret")
+        CALENDAR_FEED_RESET = "calendar_feed_reset", _("Ny kalenderlenke")
         REGISTRY_SAVED = "registry_saved", _("Register endret")
         OBJECT_DELETED = "object_deleted", _("Slettet")
         ROUND_OPENED = "round_opened", _("Rapporteringsrunde åpnet")

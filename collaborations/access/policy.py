@@ -44,7 +44,7 @@ from guardian.shortcuts import get_objects_for_user
 
 from ..common.dates import active_on_q
 from ..economy.models import CostKey, HostAgreement, HostAgreementParticipant
-from ..meetings.models import CouncilCase, CouncilDecision, FollowUp, Meeting, MeetingCase, Subproject
+from ..meetings.models import CouncilCase, CouncilDecision, FollowUp, Meeting, MeetingCase, Subproject, WheelItem
 from ..portfolio.models import Document, Measure, Participation, PlanPeriod, StatusUpdate, Strategy
 from ..registry.models import Body, BodyMember, Collaboration, Membership, Network, Visibility
 from ..rounds.models import ReportingRound
@@ -81,7 +81,7 @@ COLLABORATION_PATHS: dict[type, str] = {
     StatusUpdate: "measure__collaboration", Document: "measure__collaboration", Meeting: "body__collaboration",
     MeetingCase: "meeting__body__collaboration", FollowUp: "case__meeting__body__collaboration",
     Subproject: "collaboration", ReportingRound: "collaboration", CouncilCase: "collaboration",
-    CouncilDecision: "council_case__collaboration",
+    CouncilDecision: "council_case__collaboration", WheelItem: "collaboration",
 }
 
 

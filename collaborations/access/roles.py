@@ -93,6 +93,7 @@ STAFF_MODEL_PERMISSIONS = {
     "followup": ("view", "add", "change", "delete"),
     "councilcase": ("view", "add", "change", "delete"),
     "councildecision": ("view", "add", "change"),
+    "wheelitem": ("view", "add", "change", "delete"),
     "subproject": ("view", "add", "change", "delete"),
     "roleassignment": ("view", "add", "delete"),
     "auditevent": ("view",),

@@ -11,7 +11,7 @@ from ..economy.models import HostAgreement
 from ..portfolio.models import Measure
 from ..registry.forms import RecordForm, reason_field
 from ..registry.models import Municipality
-from .models import CouncilCase, CouncilDecision, FollowUp, Meeting, MeetingCase, Subproject
+from .models import CouncilCase, CouncilDecision, FollowUp, Meeting, MeetingCase, Subproject, WheelItem
 
 DATE_INVALID = _("Skriv en gyldig dato.")
 
@@ -160,3 +160,31 @@ class CouncilDecisionForm(RecordForm):
         fields = ["outcome", "case_number", "decided_on", "amendments"]
         widgets = {"decided_on": DateInput()}
         error_messages = {"case_number": LENGTH_MESSAGES, "decided_on": {"invalid": DATE_INVALID}}
+
+
+class WheelItemForm(RecordForm):
+    description = long_text(_("Beskrivelse"), rows=3)
+    reason = reason_field(_("Hvorfor registreres eller endres punktet?"))
+
+    class Meta:
+        model = WheelItem
+        fields = ["title", "kind", "recurrence", "month", "day", "year", "body", "responsible", "description",
+                  "visibility"]
+        labels = {"month": _("Måned"), "day": _("Dag i måneden")}
+        error_messages = {"title": {"required": _("Skriv hva som skjer."), **LENGTH_MESSAGES},
+                          "month": {"required": _("Velg måneden.")},
+                          "day": {"invalid": _("Skriv dagen som et tall fra 1 til 31.")},
+                          "year": {"invalid": _("Skriv året som et tall, for eksempel 2027.")},
+                          "responsible": LENGTH_MESSAGES}
+        help_texts = {"title": _("For eksempel «Fellesmøte regionrådet og KDU» eller «Budsjettinnspill til kommunene»."),
+                      "responsible": _("For eksempel «Sekretariatet» eller «Kommunedirektørene».")}
+
+    MONTH_NAMES = [_("januar"), _("februar"), _("mars"), _("april"), _("mai"), _("juni"), _("juli"), _("august"),
+                   _("september"), _("oktober"), _("november"), _("desember")]
+
+    def __init__(self, *args, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = [("", _("Velg måned")), *((i + 1, n) for i, n in enumerate(self.MONTH_NAMES))]
+        self.fields["body"].queryset = bodies
+        self.fields["body"].empty_label = _("Ingen")
+        self.fields["day"].widget.attrs.update(min=1, max=31)

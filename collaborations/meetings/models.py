@@ -1,9 +1,12 @@
 """Meetings of a collaboration's bodies, their numbered cases with the
-follow-ups each case decides (who, what, by when), and the subprojects (DP)
-and working groups (FG) cases refer to."""
+follow-ups each case decides (who, what, by when), the subprojects (DP) and
+working groups (FG) cases refer to, joint council cases with each member
+council's decision, and the annual wheel (årshjul) with its calendar feeds."""
 
 import datetime as dt
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -249,3 +252,91 @@ class CouncilDecision(models.Model):
     @property
     def adopted(self) -> bool:
         return self.outcome in (self.Outcome.ADOPTED, self.Outcome.AMENDED)
+
+
+class WheelItem(models.Model):
+    """An entry in the collaboration's annual wheel (årshjul): a meeting, a
+    deadline, the budget, an evaluation... entered once, every year on the
+    same day or month ("hvert år i mars"), or in one given year."""
+
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("Møte")
+        DEADLINE = "deadline", _("Frist")
+        REPORT = "report", _("Rapportering")
+        BUDGET = "budget", _("Budsjett")
+        EVALUATION = "evaluation", _("Evaluering")
+        ELECTION = "election", _("Valg og ny politisk ledelse")
+        OTHER = "other", _("Annet")
+
+    class Recurrence(models.TextChoices):
+        YEARLY = "yearly", _("Hvert år")
+        ONCE = "once", _("Ett bestemt år")
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="wheel_items",
+                                      verbose_name=_("samarbeid"))
+    title = models.CharField(_("tittel"), max_length=200)
+    kind = models.CharField(_("type"), max_length=12, choices=Kind.choices, default=Kind.OTHER)
+    month = models.PositiveSmallIntegerField(_("måned"), choices=[(m, m) for m in range(1, 13)])
+    day = models.PositiveSmallIntegerField(_("dag"), null=True, blank=True,
+                                           help_text=_("Tom når bare måneden er bestemt, for eksempel «i mars»."))
+    recurrence = models.CharField(_("gjentas"), max_length=10, choices=Recurrence.choices, default=Recurrence.YEARLY)
+    year = models.PositiveSmallIntegerField(_("år"), null=True, blank=True,
+                                            help_text=_("Bare for noe som skjer ett bestemt år."))
+    body = models.ForeignKey(Body, on_delete=models.SET_NULL, null=True, blank=True, related_name="wheel_items",
+                             verbose_name=_("organ"))
+    responsible = models.CharField(_("ansvar"), max_length=300, blank=True)
+    description = models.TextField(_("beskrivelse"), blank=True)
+    visibility = models.CharField(_("synlighet"), max_length=10, choices=Visibility.choices,
+                                  default=Visibility.PUBLISHED)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("punkt i årshjulet")
+        verbose_name_plural = _("årshjulet")
+        ordering = ["month", "day", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        errors = {}
+        if self.day is not None and self.month and not 1 <= self.day <= _last_day(self.month):
+            errors["day"] = gettext("Måned %(m)s har ikke dag %(d)s.") % {"m": self.month, "d": self.day}
+        if self.recurrence == self.Recurrence.ONCE and not self.year:
+            errors["year"] = gettext("Skriv året det skjer.")
+        if self.recurrence == self.Recurrence.YEARLY and self.year:
+            errors["year"] = gettext("La året stå tomt for noe som skjer hvert år.")
+        if errors:
+            raise ValidationError(errors)
+
+    def on(self, year: int) -> dt.date | None:
+        """The day it falls on in `year` (the 1st when only the month is set; 28 February in a common year
+        for the 29th), or None when it does not happen that year."""
+        if self.recurrence == self.Recurrence.ONCE and self.year != year:
+            return None
+        day = min(self.day or 1, _last_day(self.month, year))
+        return dt.date(year, self.month, day)
+
+
+def _last_day(month: int, year: int = 2024) -> int:
+    """The last day of `month` (in a leap year unless `year` says otherwise)."""
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return (following - dt.timedelta(days=1)).day
+
+
+class CalendarFeed(models.Model):
+    """A user's personal calendar feed: the secret in its address, which the
+    user can replace (the old address stops working at once)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed",
+                                verbose_name=_("bruker"))
+    token = models.CharField(_("nøkkel"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("laget"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("kalenderabonnement")
+        verbose_name_plural = _("kalenderabonnementer")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -22,7 +22,7 @@ from ..portfolio.models import Measure, PlanPeriod
 from ..registry.models import Body, Collaboration, Municipality, Person, Visibility
 from ..registry.selectors import memberships_on
 from .adoption import Adoption, adoption_of
-from .models import CouncilCase, CouncilDecision, FollowUp, Meeting, MeetingCase, Subproject
+from .models import CalendarFeed, CouncilCase, CouncilDecision, FollowUp, Meeting, MeetingCase, Subproject, WheelItem
 
 
 def meetings_of(user, collaboration: Collaboration) -> QuerySet[Meeting]:
@@ -258,3 +258,44 @@ def council_cases_awaiting(collaboration: Collaboration, day: dt.date, *, munici
         if waiting:
             out.append((council_case, waiting))
     return out
+
+
+# ---------------------------------------------------------------- the annual wheel and calendar feeds
+
+def wheel_item_to_manage(collaboration: Collaboration, item_id: int) -> WheelItem:
+    item = collaboration.wheel_items.filter(pk=item_id).first()
+    if item is None:
+        raise Http404(_("Fant ikke punktet i årshjulet."))
+    return item
+
+
+def new_wheel_item(collaboration: Collaboration) -> WheelItem:
+    return WheelItem(collaboration=collaboration)
+
+
+def feed_years(today: dt.date) -> list[int]:
+    """What a calendar feed covers: last year, this year and next year."""
+    return [today.year - 1, today.year, today.year + 1]
+
+
+def calendar_feed_of(user) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user).first() if user.is_authenticated else None
+
+
+def feed_user(token: str):
+    """The active user whose personal feed has this secret, or 404."""
+    feed = CalendarFeed.objects.filter(token=token, user__is_active=True).select_related("user").first()
+    if feed is None:
+        raise Http404(_("Fant ikke kalenderen."))
+    return feed.user
+
+
+def personal_collaborations(user) -> list[Collaboration]:
+    """The collaborations a user has a role in: manages, sees internal items
+    of, reads reports of, or answers for a follow-up in."""
+    ids: set[int] = set()
+    for action in (policy.Action.MANAGE, policy.Action.VIEW_INTERNAL, policy.Action.READ_REPORTS):
+        ids |= set(policy.collaborations_where(user, action).values_list("pk", flat=True))
+    ids |= set(FollowUp.objects.filter(person__user=user).values_list("case__meeting__body__collaboration_id",
+                                                                       flat=True))
+    return list(Collaboration.objects.filter(pk__in=ids).order_by("name"))

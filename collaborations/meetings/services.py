@@ -26,11 +26,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..access.audit import Records, audited_delete, audited_save
+from ..access.audit import Records, audit_record, audited_delete, audited_save
 from ..access.models import AuditEvent
 from ..common.dates import norwegian_date
 from ..common.errors import DomainError
-from .models import CouncilCase, CouncilDecision, FollowUp, FollowUpReminder, MeetingCase
+from .calendar import new_token
+from .models import CalendarFeed, CouncilCase, CouncilDecision, FollowUp, FollowUpReminder, MeetingCase
 
 log = logging.getLogger(__name__)
 
@@ -229,3 +230,23 @@ def council_decision_save(*, acting_user, reason: str, decision: CouncilDecision
         raise DomainError(errors)
     return audited_save(decision, acting_user=acting_user, reason=reason, kind=K.COUNCIL_CASE_SAVED,
                         collaboration=decision.council_case.collaboration)
+
+
+# ---------------------------------------------------------------- the annual wheel and calendar feeds
+
+WHEEL = Records("wheel_item", saved=K.WHEEL_SAVED)
+wheel_item_save, wheel_item_delete = WHEEL.save, WHEEL.delete
+
+
+@transaction.atomic
+def calendar_feed_reset(*, acting_user, reason: str = "") -> CalendarFeed:
+    """Give `acting_user` a personal calendar feed with a new secret address;
+    the old address stops working at once."""
+    feed, _created = CalendarFeed.objects.select_for_update().get_or_create(
+        user=acting_user, defaults={"token": new_token()})
+    if not _created:
+        feed.token = new_token()
+        feed.save(update_fields=["token", "created_at"])
+    audit_record(K.CALENDAR_FEED_RESET, acting_user=acting_user, reason=reason or _("Ny kalenderlenke"), obj=feed,
+                 modified_user=acting_user)
+    return feed

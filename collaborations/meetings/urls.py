@@ -1,4 +1,4 @@
-"""Meetings and minutes, cases and follow-ups, joint council cases."""
+"""Meetings and minutes, cases and follow-ups, joint council cases, the annual wheel and its calendars."""
 
 from django.urls import path
 
@@ -23,4 +23,10 @@ urlpatterns = [
     path(COUNCIL_CASE, views.council_case_detail, name="council_case_detail"),
     path(COUNCIL_CASE + "endre/", views.council_case_edit, name="council_case_edit"),
     path(COUNCIL_CASE + "vedtak/<int:decision_id>/", views.council_decision_edit, name="council_decision_edit"),
+    path("samarbeid/<slug:slug>/arshjul/", views.wheel, name="wheel"),
+    path("samarbeid/<slug:slug>/arshjul/nytt/", views.wheel_item_create, name="wheel_item_create"),
+    path("samarbeid/<slug:slug>/arshjul/<int:item_id>/endre/", views.wheel_item_edit, name="wheel_item_edit"),
+    path("samarbeid/<slug:slug>/arshjul.ics", views.wheel_ics, name="wheel_ics"),
+    path("mine-samarbeid/kalender/", views.my_calendar, name="my_calendar"),
+    path("kalender/<str:token>.ics", views.personal_ics, name="personal_ics"),
 ]

@@ -5,6 +5,7 @@ follow-ups, and its list of follow-ups across all meetings."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,10 +18,19 @@ from ..access.policy import Action
 from ..common.concurrency import latest_history_id
 from ..common.forms import record_form_again, submit_unless_changed
 from ..common.responses import record_form_page, saved_and_back
-from . import selectors
+from . import calendar, selectors
+from . import wheel as annual_wheel
 from .adoption import adoption_of
-from .forms import CaseForm, CouncilCaseForm, CouncilDecisionForm, FollowUpForm, MeetingForm
-from .services import case_save, council_case_save, council_decision_save, follow_up_save, meeting_save
+from .forms import CaseForm, CouncilCaseForm, CouncilDecisionForm, FollowUpForm, MeetingForm, WheelItemForm
+from .services import (
+    calendar_feed_reset,
+    case_save,
+    council_case_save,
+    council_decision_save,
+    follow_up_save,
+    meeting_save,
+    wheel_item_save,
+)
 
 
 def _manage(request: HttpRequest, slug: str):
@@ -318,3 +328,112 @@ def council_decision_edit(request: HttpRequest, slug: str, council_case_id: int,
                             lead=council_case.title, submit=_("Lagre behandlingen"),
                             back_url=reverse("council_case_detail", args=[slug, council_case.pk]),
                             back_label=_("Saken"))
+
+
+# ---------------------------------------------------------------- the annual wheel and calendar feeds
+
+def _year(request: HttpRequest) -> int:
+    """The year asked for (?ar=2027), within reason; this year otherwise."""
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("ar", this_year))
+    except ValueError:
+        return this_year
+    return year if this_year - 50 <= year <= this_year + 50 else this_year
+
+
+def wheel(request: HttpRequest, slug: str) -> HttpResponse:
+    collaboration = policy.get_collaboration_for_user(request.user, slug)
+    year = _year(request)
+    entries = annual_wheel.entries(request.user, collaboration, [year])
+    return render(request, "collaborations/meetings/wheel.html", {
+        "collaboration": collaboration, "year": year, "months": annual_wheel.by_month(entries, year),
+        "today": timezone.localdate(), "can_manage": policy.allows(request.user, Action.MANAGE, collaboration),
+        "feed_url": request.build_absolute_uri(reverse("wheel_ics", args=[slug])),
+    })
+
+
+def wheel_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    """The collaboration's public calendar: what an anonymous visitor sees in its wheel."""
+    collaboration = policy.get_collaboration_for_user(request.user, slug)
+    entries = annual_wheel.entries(AnonymousUser(), collaboration, selectors.feed_years(timezone.localdate()))
+    name = _("Årshjul: %(c)s") % {"c": collaboration.name}
+    return _ics(calendar.feed(entries, name), f"arshjul-{slug}.ics")
+
+
+def personal_ics(request: HttpRequest, token: str) -> HttpResponse:
+    """A user's own calendar, at a secret address (no log-in: calendars cannot log in)."""
+    user = selectors.feed_user(token)
+    years = selectors.feed_years(timezone.localdate())
+    entries = [e for c in selectors.personal_collaborations(user)
+               for e in annual_wheel.entries(user, c, years, own_follow_ups=True)]
+    return _ics(calendar.feed(sorted(entries, key=lambda e: (e.day, e.title)), _("Samarbeidsportalen")),
+                "samarbeidsportalen.ics")
+
+
+def _ics(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_calendar(request: HttpRequest) -> HttpResponse:
+    """The user's personal calendar address; a POST makes a new one (the old one stops working)."""
+    if request.method == "POST":
+        calendar_feed_reset(acting_user=request.user, reason=_("Ny lenke fra «Kalenderen din»"))
+        return saved_and_back(request, _("Du har en ny kalenderlenke. Den gamle virker ikke lenger."), "my_calendar")
+    feed = selectors.calendar_feed_of(request.user)
+    return render(request, "collaborations/meetings/my_calendar.html", {
+        "feed_url": request.build_absolute_uri(reverse("personal_ics", args=[feed.token])) if feed else None,
+        "collaborations": selectors.personal_collaborations(request.user),
+    })
+
+
+def _wheel_item_form(collaboration, data, item):
+    return WheelItemForm(data, instance=item, bodies=selectors.body_choices(collaboration),
+                         initial={"history_id": latest_history_id(item)})
+
+
+def _wheel_item_page(request, collaboration, form, item, conflict=None) -> HttpResponse:
+    return record_form_page(request, collaboration, form, conflict=conflict, thing=_("punktet"),
+                            title=_("Endre punktet i årshjulet") if item else _("Nytt punkt i årshjulet"),
+                            lead=None if item else _("Skriv inn det som går igjen én gang, for eksempel «hvert år i "
+                                                     "mars». Møter, rapporteringsfrister og årsrapporten kommer med "
+                                                     "av seg selv."),
+                            submit=_("Lagre endringene") if item else _("Registrer punktet"),
+                            back_url=reverse("wheel", args=[collaboration.slug]), back_label=_("Årshjul"))
+
+
+def _save_wheel_item(request, form):
+    return lambda: wheel_item_save(acting_user=request.user, reason=form.cleaned_data["reason"],
+                                   wheel_item=form.instance)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wheel_item_create(request: HttpRequest, slug: str) -> HttpResponse:
+    collaboration = _manage(request, slug)
+    item = selectors.new_wheel_item(collaboration)
+    form = _wheel_item_form(collaboration, request.POST or None, item)
+    saved = submit_unless_changed(form, item, _save_wheel_item(request, form))
+    if saved:
+        return saved_and_back(request, _("«%(t)s» er lagt inn i årshjulet.") % {"t": saved.value.title}, "wheel", slug)
+    return _wheel_item_page(request, collaboration, form, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wheel_item_edit(request: HttpRequest, slug: str, item_id: int) -> HttpResponse:
+    collaboration = _manage(request, slug)
+    item = selectors.wheel_item_to_manage(collaboration, item_id)
+    form = _wheel_item_form(collaboration, request.POST or None, item)
+    saved = submit_unless_changed(form, item, _save_wheel_item(request, form))
+    if saved:
+        return saved_and_back(request, _("Endringene i årshjulet er lagret."), "wheel", slug)
+    if saved.conflict:
+        form = record_form_again(request.POST, lambda data, fresh: _wheel_item_form(collaboration, data, fresh),
+                                 selectors.wheel_item_to_manage(collaboration, item_id))
+    return _wheel_item_page(request, collaboration, form, item, saved.conflict)

@@ -49,8 +49,8 @@ from collaborations.access.models import Role, RoleAssignment
 from collaborations.access.roles import role_grant
 from collaborations.economy.models import CostKey, HostAgreement, HostAgreementParticipant
 from collaborations.economy.services import AGREEMENT_PARTICIPANTS, agreement_save
-from collaborations.meetings.models import CouncilCase, CouncilDecision, FollowUp, Meeting, MeetingCase
-from collaborations.meetings.services import case_save, council_case_save, follow_up_save, meeting_save
+from collaborations.meetings.models import CouncilCase, CouncilDecision, FollowUp, Meeting, MeetingCase, WheelItem
+from collaborations.meetings.services import case_save, council_case_save, follow_up_save, meeting_save, wheel_item_save
 from collaborations.portfolio.models import Document, Measure, PlanPeriod, Strategy
 from collaborations.portfolio.services import document_upload, measure_create, measure_post_status_update, measure_update
 from collaborations.registry.models import Body, BodyMember, Collaboration, Network, OutsidePartner, Person, PopulationFigure
@@ -317,6 +317,13 @@ def _seed_collaboration(seed: Seed, c: Collaboration, acting, today: dt.date) ->
     case_save(acting_user=acting, reason=reason, case=MeetingCase(meeting=published_meeting, number=2,
                                                                   title=f"Åpen sak i {c.name}"))
     seed.add(published_meeting, slug)
+
+    # The annual wheel: an internal item.
+    group = f"internal wheel item in {slug}"
+    seed.must_see[group] = manages(slug)
+    seed.add(wheel_item_save(acting_user=acting, reason=reason, wheel_item=WheelItem(
+        collaboration=c, month=today.month, visibility="internal", title=k("internal wheel item: title", slug, group, seen),
+        responsible=k("internal wheel item: responsible", slug, group, seen))), slug)
 
     # Joint council cases: an internal one (the admin and the portal show it to the administration only).
     group = f"internal council case in {slug}"
@@ -603,6 +610,10 @@ class Filler:
         if param == "agreement_id":
             return [(o.pk, s) for o, s in self.objects(HostAgreement)] + [
                 (o.pk, o.collaboration.slug) for o in _first(HostAgreement.objects.filter(visibility="published"))]
+        if param == "item_id":
+            return [(o.pk, s) for o, s in self.objects(WheelItem)]
+        if param == "token" and name == "personal_ics":
+            return [("0" * 43, None)]  # a wrong secret: 404 for everyone (the right one: tests/meetings/test_wheel.py)
         if param == "council_case_id":
             return [(o.pk, s) for o, s in self.objects(CouncilCase)]
         if param == "decision_id":

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.test import Client
 
 from collaborations.economy.models import HostAgreement, HostAgreementParticipant
-from collaborations.meetings.models import CouncilCase, CouncilDecision, FollowUp, Meeting, MeetingCase
+from collaborations.meetings.models import CouncilCase, CouncilDecision, FollowUp, Meeting, MeetingCase, WheelItem
 from collaborations.registry.models import Body
 from reporting.models import ReportJob
 
@@ -47,6 +47,8 @@ def make_matrix_world():
     internal_council_case = CouncilCase.objects.create(
         collaboration=world.collaboration, title="Intern risikovurdering møte: budsjett", visibility="internal",
         proposed_decision="Intern risikovurdering møte: forslag")
+    wheel_item = WheelItem.objects.create(collaboration=world.collaboration, title="Intern risikovurdering møte: årshjul",
+                                          month=9, visibility="internal")
     draft_report = ReportJob.objects.create(collaboration=world.collaboration, report_type="council",
                                             municipality=world.kafjord, year=2024, cutoff=dt.date(2024, 12, 31),
                                             status=ReportJob.Status.DONE, requested_by=world.secretariat)
@@ -57,7 +59,7 @@ def make_matrix_world():
         "network": world.network, "host_agreement": agreement, "meeting": meeting,
         "internal_case": internal_case, "published_case": published_case, "follow_up": follow_up,
         "council_case": council_case, "internal_council_case": internal_council_case,
-        "council_decision": council_decision, "cost_key": world.cost_key,
+        "council_decision": council_decision, "wheel_item": wheel_item, "cost_key": world.cost_key,
         "draft_report": draft_report,
     }
     return world, objects

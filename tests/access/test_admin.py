@@ -79,7 +79,7 @@ def test_it_gives_the_staff_group_only_collaborations_permissions(db):
     assert {p.content_type.app_label for p in perms} == {"collaborations"}
     assert "change_statusupdate" not in {p.codename for p in perms}
     # every permission named in the table exists (a typo would silently give less)
-    assert perms.count() == sum(len(actions) for actions in STAFF_MODEL_PERMISSIONS.values()) == 83
+    assert perms.count() == sum(len(actions) for actions in STAFF_MODEL_PERMISSIONS.values()) == 87
 
 
 def test_it_model_permission_does_not_widen_the_policy(world):

@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from collaborations.access import policy
 from collaborations.access.policy import Action
+from collaborations.meetings.models import CouncilCase, Meeting
 from collaborations.portfolio.models import Measure
 from portal import accessibility
 
@@ -19,7 +20,9 @@ def demo(live_server):
     call_command("load_demo", verbosity=0)
     admin = get_user_model().objects.get(username="admin-kafjord")
     editable = [m for m in Measure.objects.order_by("pk") if policy.allows(admin, Action.EDIT, m)]
-    return {"measure": editable[0].pk}
+    return {"measure": editable[0].pk,
+            "meeting": Meeting.objects.get(body__collaboration__slug="senja", held_on="2017-12-06").pk,
+            "council_case": CouncilCase.objects.get(collaboration__slug="nord-troms").pk}
 
 
 @pytest.mark.parametrize("width", accessibility.WIDTHS)

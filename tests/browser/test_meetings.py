@@ -16,11 +16,12 @@ import re
 
 import pytest
 from django.utils import timezone
+from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
 from collaborations.access.models import AuditEvent
 from collaborations.economy.models import HostAgreement
-from collaborations.meetings.models import CouncilCase, FollowUp, Meeting, MeetingCase
+from collaborations.meetings.models import CalendarFeed, CouncilCase, FollowUp, Meeting, MeetingCase, WheelItem
 from collaborations.registry.models import Body
 from tests.browser.conftest import assert_feedback, log_in_from_the_start_page, no_horizontal_scrolling
 
@@ -241,4 +242,70 @@ def test_the_secretariat_sends_one_proposal_to_every_council_and_follows_it(any_
     section = page.locator("section", has=page.get_by_role("heading", name="Behandling i kommunestyrene"))
     expect(section).to_contain_text("I kraft fra 02.10.2026")
     checked(page, check_a11y, snap, "agreement")
+    assert page.console_errors == []
+
+
+def test_the_secretariat_keeps_the_annual_wheel_and_subscribes_to_it(any_page, live_server, world, check_a11y, snap):
+    page, w = any_page, world
+    year = timezone.localdate().year
+
+    # Start page → log in → the collaboration → Årshjul → Nytt punkt i årshjulet
+    log_in_from_the_start_page(page, live_server, "sekretariat")
+    page.get_by_role("link", name="Årshjul", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Årshjul {year}")
+    expect(page.get_by_role("heading", name="Januar")).to_be_visible()
+    checked(page, check_a11y, snap, "wheel-empty")
+    page.get_by_role("link", name="Nytt punkt i årshjulet").click()
+    page.get_by_label("Tittel", exact=True).fill("Budsjettinnspill til kommunene")
+    page.get_by_label("Type", exact=True).select_option(label="Budsjett")
+    page.get_by_label("Måned", exact=True).select_option(label="april")
+    page.get_by_label("Dag i måneden").fill("31")
+    page.get_by_label("Ansvar", exact=True).fill("Kommunedirektørene")
+    page.get_by_label("Hvorfor registreres eller endres punktet?").fill("Fast i årshjulet")
+    page.get_by_role("button", name="Registrer punktet").click()
+    assert_feedback(page, "Skjemaet har feil")
+    expect(field_error(page, "Dag i måneden")).to_contain_text("Måned 4 har ikke dag 31.")
+    assert not WheelItem.objects.exists()
+    checked(page, check_a11y, snap, "wheel-item-refused")
+    page.get_by_label("Dag i måneden").fill("30")
+    page.get_by_role("button", name="Registrer punktet").click()
+    assert_feedback(page, "«Budsjettinnspill til kommunene» er lagt inn i årshjulet.")
+    item = WheelItem.objects.get()
+    assert (item.month, item.day, item.recurrence, item.responsible) == (4, 30, "yearly", "Kommunedirektørene")
+    april = page.locator("section", has=page.get_by_role("heading", name="April"))
+    expect(april).to_contain_text("30. april")
+    expect(april).to_contain_text("Budsjettinnspill til kommunene")
+    checked(page, check_a11y, snap, "wheel")
+
+    # "Endre" on the item; then next year has it too
+    april.get_by_role("link", name="Endre Budsjettinnspill til kommunene").click()
+    page.get_by_label("Ansvar", exact=True).fill("Kommunedirektørene og økonomisjefene")
+    page.get_by_label("Hvorfor registreres eller endres punktet?").fill("Økonomisjefene er med")
+    page.get_by_role("button", name="Lagre endringene").click()
+    assert_feedback(page, "Endringene i årshjulet er lagret.")
+    item.refresh_from_db()
+    assert item.responsible == "Kommunedirektørene og økonomisjefene"
+    page.get_by_role("link", name=f"{year + 1}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Årshjul {year + 1}")
+    expect(page.locator("section", has=page.get_by_role("heading", name="April"))).to_contain_text(
+        "Budsjettinnspill til kommunene")
+
+    # Her own calendar: make the address, and a calendar reads it
+    page.get_by_role("link", name="Din egen kalender med dine frister og møter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kalenderen din")
+    page.get_by_role("button", name="Lag kalenderadresse").click()
+    assert_feedback(page, "Du har en ny kalenderlenke.")
+    address = page.locator("code.feed-url").inner_text()
+    assert address.endswith(".ics") and CalendarFeed.objects.get(user=w.secretariat).token in address
+    checked(page, check_a11y, snap, "my-calendar")
+    calendar = Calendar.from_ical(page.request.get(address).body())
+    summaries = [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")]
+    assert summaries.count("Budsjettinnspill til kommunene") == 3  # last year, this year and next year
+
+    # The public sees the wheel, without the edit links
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/samarbeid/{w.collaboration.slug}/arshjul/")
+    expect(page.get_by_text("Budsjettinnspill til kommunene")).to_be_visible()
+    expect(page.get_by_role("link", name="Nytt punkt i årshjulet")).to_have_count(0)
+    checked(page, check_a11y, snap, "wheel-public")
     assert page.console_errors == []

@@ -12,7 +12,15 @@ from django.db import IntegrityError, transaction
 
 from collaborations.access.models import RoleAssignment
 from collaborations.economy.models import CostKey, HostAgreement, HostAgreementParticipant
-from collaborations.meetings.models import FollowUp, FollowUpReminder, Meeting, MeetingCase, Subproject
+from collaborations.meetings.models import (
+    CouncilCase,
+    CouncilDecision,
+    FollowUp,
+    FollowUpReminder,
+    Meeting,
+    MeetingCase,
+    Subproject,
+)
 from collaborations.portfolio.models import Measure, Participation, PlanPeriod, StatusUpdate, Strategy
 from collaborations.registry.models import (
     Body,
@@ -57,6 +65,11 @@ def _follow_up_reminder(w):
     case = MeetingCase.objects.create(meeting=_meeting(w), number=1, title="Sak")
     follow_up = FollowUp.objects.create(case=case, responsible="Per")
     return lambda: FollowUpReminder(follow_up=follow_up, kind="before", email="per@example.no")
+
+
+def _council_decision(w):
+    case = CouncilCase.objects.create(collaboration=w.collaboration, title="Sak", proposed_decision="Vedtak")
+    return lambda: CouncilDecision(council_case=case, municipality=w.kafjord)
 
 
 def _body_member(w):
@@ -199,6 +212,7 @@ CASES = {
         lambda w: twice(lambda: round_(w)), "Samarbeidet har allerede en runde med denne tittelen."),
     "round_reminder_once": (lambda w: twice(_reminder(w)), UNIQUE_DEFAULT),
     "follow_up_reminder_once": (lambda w: twice(_follow_up_reminder(w)), UNIQUE_DEFAULT),
+    "council_decision_once": (lambda w: twice(_council_decision(w)), "Kommunen har allerede denne saken."),
 }
 
 

@@ -29,7 +29,7 @@ from django.db import transaction
 from collaborations.access.models import RoleAssignment
 from collaborations.access.roles import permissions_sync_all, role_grant
 from collaborations.economy.models import CostKey, HostAgreement, HostAgreementParticipant
-from collaborations.meetings.models import CouncilCase, CouncilDecision, FollowUp, Meeting, MeetingCase, Subproject
+from collaborations.meetings.models import CouncilCase, CouncilDecision, FollowUp, Meeting, MeetingCase, Subproject, WheelItem
 from collaborations.portfolio.models import Measure, PlanPeriod, StatusUpdate, Strategy
 from collaborations.portfolio.services import measure_create, measure_post_status_update
 from collaborations.registry import models as registry
@@ -112,6 +112,7 @@ class DemoLoader:
             self.load_portfolio(collaboration, block)
             self.load_meetings(collaboration, block)
             self.load_council_cases(collaboration, block)
+            self.load_wheel(collaboration, block)
         for _collaboration, block in collaborations:
             for merger in block.get("mergers", []):
                 self.apply_merger(merger)
@@ -377,6 +378,13 @@ class DemoLoader:
                            on_date=_date(merger["on"]), reason=merger["reason"])
 
     # ---- meetings ------------------------------------------------------------
+
+    def load_wheel(self, collaboration: registry.Collaboration, block: dict) -> None:
+        for w in block.get("wheel", []):
+            body = collaboration.bodies.get(name=w["body"]) if w["body"] else None
+            WheelItem.objects.get_or_create(collaboration=collaboration, title=w["title"], defaults={
+                "kind": w["kind"], "month": w["month"], "day": w["day"], "recurrence": w["recurrence"],
+                "year": w["year"], "body": body, "responsible": w["responsible"], "description": w["description"]})
 
     def load_council_cases(self, collaboration: registry.Collaboration, block: dict) -> None:
         for c in block.get("council_cases", []):
