@@ -73,3 +73,12 @@ def render(content: ReportContent, *, job=None) -> RenderedReport:
     body = content_html(content)
     pdf, pages = html_to_pdf(document_html(content, body, job=job))
     return RenderedReport(pdf=pdf, page_count=pages, content_html=body)
+
+
+def minutes_pdf(*, collaboration, meeting, cases, internal: bool) -> tuple[bytes, int]:
+    """The minutes of a meeting as PDF/A-2a, as the reader may see them
+    (`cases`: the visible ones; `internal`: the meeting or a case is internal)."""
+    html = render_to_string("reporting/pdf/minutes.html", {
+        "collaboration": collaboration, "meeting": meeting, "cases": cases, "internal": internal,
+        "generated_at": timezone.localtime()})
+    return html_to_pdf(html)

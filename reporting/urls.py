@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:job_id>/rett/", views.correct, name="correct"),
     path("<int:job_id>/lag-pa-nytt/", views.regenerate, name="regenerate"),
     path("<int:job_id>/slett/", views.delete, name="delete"),
+    path("referat/<slug:slug>/<int:meeting_id>/", views.minutes, name="minutes"),
 ]

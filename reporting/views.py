@@ -12,9 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from collaborations.access import policy
 from collaborations.common.errors import DomainError
+from collaborations.meetings.selectors import meeting_for_user
 
 from . import selectors, services
 from .forms import ReportOrderForm
+from .pdf import minutes_pdf
 
 
 def _archive_url(job_or_collaboration) -> str:
@@ -130,3 +132,18 @@ def regenerate(request: HttpRequest, job_id: int) -> HttpResponse:
 @require_POST
 def delete(request: HttpRequest, job_id: int) -> HttpResponse:
     return _job_action(request, job_id, services.report_delete, _("Rapport %(n)s er slettet."))
+
+
+@require_GET
+def minutes(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+    """A meeting's minutes as a PDF for the archive, as the reader may see them:
+    the public's leave out internal cases, the administration's are marked internal."""
+    collaboration = policy.get_collaboration_for_user(request.user, slug)
+    meeting = meeting_for_user(request.user, collaboration, meeting_id)
+    cases = list(meeting.cases.all())
+    internal = meeting.visibility == "internal" or any(c.visibility == "internal" for c in cases)
+    pdf, _pages = minutes_pdf(collaboration=collaboration, meeting=meeting, cases=cases, internal=internal)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="referat-{slug}-{meeting.held_on:%Y-%m-%d}.pdf"'
+    response["Cache-Control"] = "private, no-store" if internal else "private, max-age=300"
+    return response
