@@ -44,7 +44,16 @@ from guardian.shortcuts import get_objects_for_user
 
 from ..common.dates import active_on_q
 from ..economy.models import CostKey, HostAgreement, HostAgreementParticipant
-from ..meetings.models import CouncilCase, CouncilDecision, FollowUp, Meeting, MeetingCase, Subproject, WheelItem
+from ..meetings.models import (
+    CouncilCase,
+    CouncilCaseAttachment,
+    CouncilDecision,
+    FollowUp,
+    Meeting,
+    MeetingCase,
+    Subproject,
+    WheelItem,
+)
 from ..portfolio.models import Document, Measure, Participation, PlanPeriod, StatusUpdate, Strategy
 from ..registry.models import Body, BodyMember, Collaboration, Membership, Network, Visibility
 from ..rounds.models import ReportingRound
@@ -82,6 +91,7 @@ COLLABORATION_PATHS: dict[type, str] = {
     MeetingCase: "meeting__body__collaboration", FollowUp: "case__meeting__body__collaboration",
     Subproject: "collaboration", ReportingRound: "collaboration", CouncilCase: "collaboration",
     CouncilDecision: "council_case__collaboration", WheelItem: "collaboration",
+    CouncilCaseAttachment: "council_case__collaboration",
 }
 
 
@@ -198,7 +208,7 @@ def visible(user, queryset: QuerySet) -> QuerySet:
     model = queryset.model
     if model is FollowUp:
         return queryset.filter(case__in=visible(user, MeetingCase.objects.all()).values("pk"))
-    if model is CouncilDecision:
+    if model in (CouncilDecision, CouncilCaseAttachment):
         return queryset.filter(council_case__in=visible(user, CouncilCase.objects.all()).values("pk"))
     queryset = queryset.filter(_visibility_q(user, COLLABORATION_PATHS[model]))
     if model is MeetingCase:
@@ -251,7 +261,7 @@ def managed_rows(user, queryset: QuerySet) -> QuerySet:
         return visible_measures(user, qs)
     if model in (Participation, StatusUpdate, Document):
         qs = qs.filter(measure__in=visible_measures(user).values("pk"))
-    if model in (MeetingCase, FollowUp, CouncilDecision):
+    if model in (MeetingCase, FollowUp, CouncilDecision, CouncilCaseAttachment):
         return visible(user, qs)
     if any(f.name == "visibility" for f in model._meta.fields):
         return visible(user, qs)
@@ -300,7 +310,7 @@ def allows(user, action: Action | str, obj) -> bool:
         if Visibility.INTERNAL in (case.visibility, case.meeting.visibility):
             return _has(user, Action.VIEW_INTERNAL, collaboration)
         return True
-    if action == Action.VIEW and isinstance(obj, CouncilDecision):
+    if action == Action.VIEW and isinstance(obj, (CouncilDecision, CouncilCaseAttachment)):
         return allows(user, Action.VIEW, obj.council_case)
     parent_measure = getattr(obj, "measure", None)
     if action == Action.VIEW and isinstance(parent_measure, Measure) and not _allows_measure(

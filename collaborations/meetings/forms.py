@@ -6,9 +6,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..common.forms import LENGTH_MESSAGES, DateInput, long_text
+from ..common.forms import LENGTH_MESSAGES, CheckedFileField, DateInput, NoColonMixin, long_text
 from ..economy.models import HostAgreement
 from ..portfolio.models import Measure
+from ..portfolio.services import document_file_error
 from ..registry.forms import RecordForm, reason_field
 from ..registry.models import Municipality
 from .models import CouncilCase, CouncilDecision, FollowUp, Meeting, MeetingCase, Subproject, WheelItem
@@ -188,3 +189,11 @@ class WheelItemForm(RecordForm):
         self.fields["body"].queryset = bodies
         self.fields["body"].empty_label = _("Ingen")
         self.fields["day"].widget.attrs.update(min=1, max=31)
+
+
+class AttachmentForm(NoColonMixin, forms.Form):
+    title = forms.CharField(label=_("Tittel"), max_length=200,
+                            error_messages={"required": _("Skriv en tittel på vedlegget."), **LENGTH_MESSAGES})
+    file = CheckedFileField(label=_("Fil"), check=document_file_error,
+                            error_messages={"required": _("Velg filen som skal lastes opp.")})
+    reason = reason_field(_("Hvorfor legges vedlegget ved?"))

@@ -4,10 +4,12 @@ working groups (FG) cases refer to, joint council cases with each member
 council's decision, and the annual wheel (årshjul) with its calendar feeds."""
 
 import datetime as dt
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -340,3 +342,34 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+def attachment_path(instance: "CouncilCaseAttachment", filename: str) -> str:
+    """council-cases/<year>/<random>/<name>: unguessable should the storage ever be served directly."""
+    return f"council-cases/{timezone.now():%Y}/{uuid.uuid4().hex}/{filename}"
+
+
+class CouncilCaseAttachment(models.Model):
+    """A document that goes with a joint council case to every council (the
+    agreement itself, a budget, a report). As visible as its case."""
+
+    council_case = models.ForeignKey(CouncilCase, on_delete=models.CASCADE, related_name="attachments",
+                                     verbose_name=_("felles sak"))
+    title = models.CharField(_("tittel"), max_length=200)
+    file = models.FileField(_("fil"), upload_to=attachment_path, max_length=300)
+    size = models.PositiveBigIntegerField(_("størrelse (byte)"), default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("lastet opp av"))
+    uploaded_at = models.DateTimeField(_("lastet opp"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vedlegg")
+        verbose_name_plural = _("vedlegg")
+        ordering = ["council_case", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def filename(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]

@@ -22,7 +22,17 @@ from ..portfolio.models import Measure, PlanPeriod
 from ..registry.models import Body, Collaboration, Municipality, Person, Visibility
 from ..registry.selectors import memberships_on
 from .adoption import Adoption, adoption_of
-from .models import CalendarFeed, CouncilCase, CouncilDecision, FollowUp, Meeting, MeetingCase, Subproject, WheelItem
+from .models import (
+    CalendarFeed,
+    CouncilCase,
+    CouncilCaseAttachment,
+    CouncilDecision,
+    FollowUp,
+    Meeting,
+    MeetingCase,
+    Subproject,
+    WheelItem,
+)
 
 
 def meetings_of(user, collaboration: Collaboration) -> QuerySet[Meeting]:
@@ -176,7 +186,7 @@ def cases_for_measure(user, measure: Measure) -> list[MeetingCase]:
 def _with_decisions(queryset: QuerySet[CouncilCase]) -> QuerySet[CouncilCase]:
     return queryset.select_related("agreement", "plan", "new_member", "origin__meeting__body").prefetch_related(
         Prefetch("decisions", queryset=CouncilDecision.objects.select_related("municipality")
-                 .order_by("municipality__name")))
+                 .order_by("municipality__name")), "attachments")
 
 
 def with_adoption(council_cases) -> list[tuple[CouncilCase, Adoption]]:
@@ -188,10 +198,16 @@ def council_cases_of(user, collaboration: Collaboration) -> list[tuple[CouncilCa
     return with_adoption(_with_decisions(policy.visible(user, collaboration.council_cases.all())))
 
 
-def council_cases_about(user, *, agreement=None, plan=None) -> list[tuple[CouncilCase, Adoption]]:
-    """The visible joint council cases about a host agreement or a plan, for that page."""
-    qs = CouncilCase.objects.filter(agreement=agreement) if agreement is not None else \
-        CouncilCase.objects.filter(plan=plan)
+def council_cases_about(user, *, agreement=None, plan=None, collaboration=None,
+                        subject: str = "") -> list[tuple[CouncilCase, Adoption]]:
+    """The visible joint council cases about a host agreement, a plan, or (for
+    the collaboration's own pages) the collaboration agreement or admissions."""
+    if agreement is not None:
+        qs = CouncilCase.objects.filter(agreement=agreement)
+    elif plan is not None:
+        qs = CouncilCase.objects.filter(plan=plan)
+    else:
+        qs = CouncilCase.objects.filter(collaboration=collaboration, subject=CouncilCase.Subject(subject))
     return with_adoption(_with_decisions(policy.visible(user, qs)))
 
 
@@ -299,3 +315,12 @@ def personal_collaborations(user) -> list[Collaboration]:
     ids |= set(FollowUp.objects.filter(person__user=user).values_list("case__meeting__body__collaboration_id",
                                                                        flat=True))
     return list(Collaboration.objects.filter(pk__in=ids).order_by("name"))
+
+
+def attachment_for_user(user, collaboration: Collaboration, council_case_id: int, attachment_id: int):
+    """An attachment of a joint council case the user may see, or 404 (missing and hidden alike)."""
+    attachment = policy.visible(user, CouncilCaseAttachment.objects.filter(
+        pk=attachment_id, council_case_id=council_case_id, council_case__collaboration=collaboration)).first()
+    if attachment is None:
+        raise Http404(_("Fant ikke vedlegget."))
+    return attachment

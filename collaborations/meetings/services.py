@@ -26,12 +26,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..access.audit import Records, audit_record, audited_delete, audited_save
+from ..access.audit import Records, audit_record, audited_delete, audited_save, user_or_none
 from ..access.models import AuditEvent
 from ..common.dates import norwegian_date
 from ..common.errors import DomainError
+from ..portfolio.services import document_file_error
 from .calendar import new_token
-from .models import CalendarFeed, CouncilCase, CouncilDecision, FollowUp, FollowUpReminder, MeetingCase
+from .models import CalendarFeed, CouncilCase, CouncilCaseAttachment, CouncilDecision, FollowUp, FollowUpReminder, MeetingCase
 
 log = logging.getLogger(__name__)
 
@@ -250,3 +251,25 @@ def calendar_feed_reset(*, acting_user, reason: str = "") -> CalendarFeed:
     audit_record(K.CALENDAR_FEED_RESET, acting_user=acting_user, reason=reason or _("Ny kalenderlenke"), obj=feed,
                  modified_user=acting_user)
     return feed
+
+
+@transaction.atomic
+def council_case_attach(*, acting_user, council_case: CouncilCase, file, title: str,
+                        reason: str = "") -> CouncilCaseAttachment:
+    """Attach a document to a joint council case (checked like a measure's documents)."""
+    error = document_file_error(file)
+    if error:
+        raise DomainError({"file": error})
+    attachment = CouncilCaseAttachment(council_case=council_case, title=title.strip() or file.name, size=file.size,
+                                       uploaded_by=user_or_none(acting_user))
+    attachment.file.save(file.name, file, save=False)
+    try:
+        attachment.full_clean()
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)  # nothing half-saved: no orphan file
+        raise
+    audit_record(K.DOCUMENT_UPLOADED, acting_user=acting_user, reason=reason or _("Vedlegg lastet opp"),
+                 obj=attachment, collaboration=council_case.collaboration,
+                 new={_("Felles sak"): council_case.title, _("Vedlegg"): attachment.title})
+    return attachment

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,15 +16,16 @@ from django.views.decorators.http import require_http_methods
 from ..access import policy
 from ..access.policy import Action
 from ..common.concurrency import latest_history_id
-from ..common.forms import record_form_again, submit_unless_changed
+from ..common.forms import record_form_again, submit, submit_unless_changed
 from ..common.responses import record_form_page, saved_and_back
 from . import calendar, selectors
 from . import wheel as annual_wheel
 from .adoption import adoption_of
-from .forms import CaseForm, CouncilCaseForm, CouncilDecisionForm, FollowUpForm, MeetingForm, WheelItemForm
+from .forms import AttachmentForm, CaseForm, CouncilCaseForm, CouncilDecisionForm, FollowUpForm, MeetingForm, WheelItemForm
 from .services import (
     calendar_feed_reset,
     case_save,
+    council_case_attach,
     council_case_save,
     council_decision_save,
     follow_up_save,
@@ -251,6 +252,37 @@ def council_case_detail(request: HttpRequest, slug: str, council_case_id: int) -
         "origin": origin if origin and policy.allows(request.user, Action.VIEW, origin) else None,
         "can_manage": policy.allows(request.user, Action.MANAGE, collaboration),
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def council_case_attachment_add(request: HttpRequest, slug: str, council_case_id: int) -> HttpResponse:
+    collaboration = _manage(request, slug)
+    council_case = selectors.council_case_to_manage(collaboration, council_case_id)
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    saved = submit(form, lambda: council_case_attach(
+        acting_user=request.user, council_case=council_case, file=form.cleaned_data["file"],
+        title=form.cleaned_data["title"], reason=form.cleaned_data["reason"]))
+    if saved:
+        return saved_and_back(request, _("Vedlegget «%(t)s» er lastet opp.") % {"t": saved.value.title},
+                              "council_case_detail", slug, council_case.pk)
+    return record_form_page(request, collaboration, form, thing=_("vedlegget"), multipart=True,
+                            title=_("Nytt vedlegg"), lead=council_case.title, submit=_("Last opp vedlegget"),
+                            back_url=reverse("council_case_detail", args=[slug, council_case.pk]),
+                            back_label=_("Saken"))
+
+
+def council_case_attachment(request: HttpRequest, slug: str, council_case_id: int, attachment_id: int):
+    collaboration = policy.get_collaboration_for_user(request.user, slug)
+    attachment = selectors.attachment_for_user(request.user, collaboration, council_case_id, attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Fant ikke vedlegget.")) from None
+    response = FileResponse(handle, as_attachment=True, filename=attachment.filename)
+    if attachment.council_case.visibility != "published":
+        response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _council_case_form(collaboration, data, council_case):

@@ -22,6 +22,7 @@ from ..common.dates import norwegian_date
 from ..common.errors import ConcurrentEditError
 from ..common.forms import form_after_conflict, record_form_again, submit, submit_unless_changed
 from ..common.responses import record_form_page, saved_and_back
+from ..meetings.selectors import council_cases_about
 from ..portfolio.selectors import measures_for_list
 from . import selectors
 from .forms import (
@@ -80,6 +81,7 @@ def collaboration_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "children": selectors.children(collaboration),
         "with_children": with_children, "nested": nested, "measure_total": len(counted),
         "can_manage": policy.allows(request.user, Action.MANAGE, collaboration),
+        "council_cases": council_cases_about(request.user, collaboration=collaboration, subject="collaboration_agreement"),
     })
 
 
@@ -109,6 +111,7 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "collaborations/registry/member_list.html", {
         "collaboration": collaboration, "rows": rows,
         "can_manage": policy.allows(request.user, Action.MANAGE, collaboration),
+        "council_cases": council_cases_about(request.user, collaboration=collaboration, subject="admission"),
     })
 
 

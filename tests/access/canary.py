@@ -49,8 +49,23 @@ from collaborations.access.models import Role, RoleAssignment
 from collaborations.access.roles import role_grant
 from collaborations.economy.models import CostKey, HostAgreement, HostAgreementParticipant
 from collaborations.economy.services import AGREEMENT_PARTICIPANTS, agreement_save
-from collaborations.meetings.models import CouncilCase, CouncilDecision, FollowUp, Meeting, MeetingCase, WheelItem
-from collaborations.meetings.services import case_save, council_case_save, follow_up_save, meeting_save, wheel_item_save
+from collaborations.meetings.models import (
+    CouncilCase,
+    CouncilCaseAttachment,
+    CouncilDecision,
+    FollowUp,
+    Meeting,
+    MeetingCase,
+    WheelItem,
+)
+from collaborations.meetings.services import (
+    case_save,
+    council_case_attach,
+    council_case_save,
+    follow_up_save,
+    meeting_save,
+    wheel_item_save,
+)
 from collaborations.portfolio.models import Document, Measure, PlanPeriod, Strategy
 from collaborations.portfolio.services import document_upload, measure_create, measure_post_status_update, measure_update
 from collaborations.registry.models import Body, BodyMember, Collaboration, Network, OutsidePartner, Person, PopulationFigure
@@ -333,6 +348,8 @@ def _seed_collaboration(seed: Seed, c: Collaboration, acting, today: dt.date) ->
         acting_user=acting, reason=reason, councils=members, council_case=CouncilCase(
             collaboration=c, visibility="internal", title=k("internal council case: title", slug, group, seen),
             proposed_decision=k("internal council case: proposal", slug, group, seen)))
+    council_case_attach(acting_user=acting, council_case=internal_council_case, title="Vedlegg",
+                        file=_file("vedlegg.pdf", k("internal council case: attachment", slug, group, seen)))
     seed.add(internal_council_case, slug)
     seed.add(council_case_save(acting_user=acting, reason=reason, councils=members, council_case=CouncilCase(
         collaboration=c, title=f"Felles sak i {c.name}", proposed_decision="Kommunestyret vedtar forslaget.")), slug)
@@ -569,6 +586,7 @@ class Filler:
         ("*", "case_id"): "meeting_id",
         ("*", "follow_up_id"): "case_id",
         ("*", "decision_id"): "council_case_id",
+        ("*", "attachment_id"): "council_case_id",
         ("measure_part_status", "municipality_id"): "measure_id",
         ("measure_partner_status", "partner_id"): "measure_id",
         ("member_exit", "municipality_id"): "slug",
@@ -616,6 +634,8 @@ class Filler:
             return [("0" * 43, None)]  # a wrong secret: 404 for everyone (the right one: tests/meetings/test_wheel.py)
         if param == "council_case_id":
             return [(o.pk, s) for o, s in self.objects(CouncilCase)]
+        if param == "attachment_id":
+            return [(a.pk, None) for a in _first(CouncilCaseAttachment.objects.filter(council_case_id=parent))]
         if param == "decision_id":
             return [(d.pk, None) for d in _first(CouncilDecision.objects.filter(council_case_id=parent))]
         if param == "meeting_id":

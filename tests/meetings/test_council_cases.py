@@ -5,6 +5,7 @@ page and the annual council report say about where it stands."""
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from collaborations.common.errors import DomainError
@@ -190,3 +191,42 @@ def test_the_council_report_lists_what_that_council_must_still_decide(world, fou
     after = build_content(collaboration=world.collaboration, report_type="council", year=2020,
                           cutoff=D(2020, 12, 31), municipality=tana)
     assert council_case.title not in [d.title for d in after.decisions]
+
+
+def test_the_collaboration_page_and_the_member_list_say_where_the_agreement_and_admissions_stand(world, four):
+    agreement_case = save_case(world, four)
+    for m in four:
+        decide(world, agreement_case, m)
+    admission = save_case(world, four, title="Opptak av Loppa", subject=CouncilCase.Subject.ADMISSION,
+                          new_member=world.outsider, sent_on=D(2026, 1, 5))
+    decide(world, admission, four[0], on=D(2026, 2, 1))
+    page = client_for(None).get(reverse("collaboration_detail", args=[world.collaboration.slug])).content.decode()
+    assert "Samarbeidsavtale om tjenesteproduksjon" in page and "I kraft fra 13.06.2019: 4 av 4 har vedtatt." in page
+    assert "Opptak av Loppa" not in page
+    members = client_for(None).get(reverse("member_list", args=[world.collaboration.slug])).content.decode()
+    assert "Opptak av Loppa" in members and "1 av 4 har vedtatt (Lyngen, Nesseby og Tana mangler)" in members
+
+
+def test_the_secretariat_attaches_a_document_that_is_as_visible_as_its_case(world, four, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    council_case = save_case(world, four)
+    client = client_for(world.secretariat)
+    url = reverse("council_case_attachment_add", args=[world.collaboration.slug, council_case.pk])
+    refused = client.post(url, {"title": "Avtalen", "reason": "Vedlegg",
+                                "file": SimpleUploadedFile("avtale.exe", b"MZ", "application/octet-stream")})
+    assert refused.status_code == 200 and not council_case.attachments.exists()
+    assert "Filtypen er ikke tillatt. Tillatte typer: pdf" in refused.content.decode()
+    response = client.post(url, {"title": "Samarbeidsavtalen", "reason": "Til kommunestyrene", "file":
+                                 SimpleUploadedFile("avtale.pdf", b"%PDF-1.4\n% avtale\n%%EOF\n", "application/pdf")})
+    attachment = council_case.attachments.get()
+    assert response.status_code == 302 and attachment.title == "Samarbeidsavtalen"
+    download = reverse("council_case_attachment", args=[world.collaboration.slug, council_case.pk, attachment.pk])
+    assert "Samarbeidsavtalen" in client_for(None).get(
+        reverse("council_case_detail", args=[world.collaboration.slug, council_case.pk])).content.decode()
+    public = client_for(None).get(download)
+    assert public.status_code == 200 and b"".join(public.streaming_content).startswith(b"%PDF")
+    CouncilCase.objects.filter(pk=council_case.pk).update(visibility="internal")
+    assert client_for(None).get(download).status_code == 404
+    assert client_for(world.admin_kafjord).get(download).status_code == 200
+    assert client_for(None).get(reverse("council_case_attachment", args=[
+        "vestre-varanger", council_case.pk, attachment.pk])).status_code == 404
