@@ -4,6 +4,9 @@ follow-ups, and its list of follow-ups across all meetings."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -16,8 +19,8 @@ from django.views.decorators.http import require_http_methods
 from ..access import policy
 from ..access.policy import Action
 from ..common.concurrency import latest_history_id
-from ..common.forms import record_form_again, submit, submit_unless_changed
-from ..common.responses import record_form_page, saved_and_back
+from ..common.forms import submit
+from ..common.responses import RecordPages, record_form_page, saved_and_back
 from . import calendar, selectors
 from . import wheel as annual_wheel
 from .adoption import adoption_of
@@ -86,7 +89,7 @@ def _meeting_form(collaboration, data, meeting):
                        initial={"history_id": latest_history_id(meeting)})
 
 
-def _meeting_page(request, collaboration, form, meeting, conflict=None) -> HttpResponse:
+def _meeting_page(request, collaboration, form, meeting, conflict) -> HttpResponse:
     back = _meeting_url(meeting) if meeting else reverse("meeting_list", args=[collaboration.slug])
     return record_form_page(request, collaboration, form, conflict=conflict, thing=_("møtet"),
                             title=_("Endre møtet") if meeting else _("Nytt møte"),
@@ -96,34 +99,29 @@ def _meeting_page(request, collaboration, form, meeting, conflict=None) -> HttpR
                             back_url=back, back_label=_("Møtet") if meeting else _("Møter"))
 
 
+MEETING_PAGES = RecordPages(
+    form=_meeting_form, page=_meeting_page,
+    save=lambda request, form: lambda: meeting_save(acting_user=request.user, reason=form.cleaned_data["reason"],
+                                                    meeting=form.instance))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
     collaboration = _manage(request, slug)
-    meeting = selectors.new_meeting(collaboration)
-    form = _meeting_form(collaboration, request.POST or None, meeting)
-    saved = submit_unless_changed(form, meeting, lambda: meeting_save(
-        acting_user=request.user, reason=form.cleaned_data["reason"], meeting=form.instance))
-    if saved:
-        return saved_and_back(request, _("Møtet «%(title)s» er registrert. Legg til sakene.") % {
-            "title": saved.value.title}, "meeting_detail", slug, saved.value.pk)
-    return _meeting_page(request, collaboration, form, None)
+    return MEETING_PAGES.create(request, collaboration, selectors.new_meeting(collaboration), lambda meeting: (
+        saved_and_back(request, _("Møtet «%(title)s» er registrert. Legg til sakene.") % {"title": meeting.title},
+                       "meeting_detail", slug, meeting.pk)))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
     collaboration = _manage(request, slug)
-    meeting = selectors.meeting_to_manage(collaboration, meeting_id)
-    form = _meeting_form(collaboration, request.POST or None, meeting)
-    saved = submit_unless_changed(form, meeting, lambda: meeting_save(
-        acting_user=request.user, reason=form.cleaned_data["reason"], meeting=form.instance))
-    if saved:
-        return saved_and_back(request, _("Endringene i møtet er lagret."), "meeting_detail", slug, meeting.pk)
-    if saved.conflict:
-        form = record_form_again(request.POST, lambda data, fresh: _meeting_form(collaboration, data, fresh),
-                                 selectors.meeting_to_manage(collaboration, meeting_id))
-    return _meeting_page(request, collaboration, form, meeting, saved.conflict)
+    return MEETING_PAGES.edit(
+        request, collaboration, selectors.meeting_to_manage(collaboration, meeting_id),
+        lambda: selectors.meeting_to_manage(collaboration, meeting_id),
+        lambda meeting: saved_and_back(request, _("Endringene i møtet er lagret."), "meeting_detail", slug, meeting.pk))
 
 
 # ---------------------------------------------------------------- cases
@@ -133,7 +131,8 @@ def _case_form(collaboration, data, case):
                     initial={"history_id": latest_history_id(case)})
 
 
-def _case_page(request, collaboration, form, meeting, case, conflict=None) -> HttpResponse:
+def _case_page(request, collaboration, form, case, conflict) -> HttpResponse:
+    meeting = form.instance.meeting
     return record_form_page(request, collaboration, form, conflict=conflict, thing=_("saken"),
                             title=_("Endre sak %(ref)s") % {"ref": case.reference} if case else
                             _("Ny sak i %(meeting)s") % {"meeting": meeting},
@@ -141,9 +140,10 @@ def _case_page(request, collaboration, form, meeting, case, conflict=None) -> Ht
                             back_url=_meeting_url(meeting), back_label=_("Møtet"))
 
 
-def _save_case(request, form):
-    return lambda: case_save(acting_user=request.user, reason=form.cleaned_data["reason"], case=form.instance,
-                             **form.links())
+CASE_PAGES = RecordPages(
+    form=_case_form, page=_case_page,
+    save=lambda request, form: lambda: case_save(acting_user=request.user, reason=form.cleaned_data["reason"],
+                                                 case=form.instance, **form.links()))
 
 
 @login_required
@@ -151,13 +151,8 @@ def _save_case(request, form):
 def case_create(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
     collaboration = _manage(request, slug)
     meeting = selectors.meeting_to_manage(collaboration, meeting_id)
-    case = selectors.new_case(meeting)
-    form = _case_form(collaboration, request.POST or None, case)
-    saved = submit_unless_changed(form, case, _save_case(request, form))
-    if saved:
-        return saved_and_back(request, _("Sak %(ref)s er registrert.") % {"ref": saved.value.reference},
-                              "meeting_detail", slug, meeting.pk)
-    return _case_page(request, collaboration, form, meeting, None)
+    return CASE_PAGES.create(request, collaboration, selectors.new_case(meeting), lambda case: saved_and_back(
+        request, _("Sak %(ref)s er registrert.") % {"ref": case.reference}, "meeting_detail", slug, meeting.pk))
 
 
 @login_required
@@ -165,16 +160,11 @@ def case_create(request: HttpRequest, slug: str, meeting_id: int) -> HttpRespons
 def case_edit(request: HttpRequest, slug: str, meeting_id: int, case_id: int) -> HttpResponse:
     collaboration = _manage(request, slug)
     meeting = selectors.meeting_to_manage(collaboration, meeting_id)
-    case = selectors.case_to_manage(meeting, case_id)
-    form = _case_form(collaboration, request.POST or None, case)
-    saved = submit_unless_changed(form, case, _save_case(request, form))
-    if saved:
-        return saved_and_back(request, _("Endringene i sak %(ref)s er lagret.") % {"ref": saved.value.reference},
-                              "meeting_detail", slug, meeting.pk)
-    if saved.conflict:
-        form = record_form_again(request.POST, lambda data, fresh: _case_form(collaboration, data, fresh),
-                                 selectors.case_to_manage(meeting, case_id))
-    return _case_page(request, collaboration, form, meeting, case, saved.conflict)
+    return CASE_PAGES.edit(
+        request, collaboration, selectors.case_to_manage(meeting, case_id),
+        lambda: selectors.case_to_manage(meeting, case_id),
+        lambda case: saved_and_back(request, _("Endringene i sak %(ref)s er lagret.") % {"ref": case.reference},
+                                    "meeting_detail", slug, meeting.pk))
 
 
 # ---------------------------------------------------------------- follow-ups
@@ -187,7 +177,8 @@ def _follow_up_form(collaboration, data, follow_up, mark_done=False):
     return FollowUpForm(data, instance=follow_up, people=selectors.people_choices(collaboration), initial=initial)
 
 
-def _follow_up_page(request, collaboration, form, case, follow_up, conflict=None) -> HttpResponse:
+def _follow_up_page(request, collaboration, form, follow_up, conflict) -> HttpResponse:
+    case = form.instance.case
     return record_form_page(request, collaboration, form, conflict=conflict, thing=_("oppfølgingen"),
                             title=(_("Endre oppfølging av sak %(ref)s") if follow_up else
                                    _("Ny oppfølging av sak %(ref)s")) % {"ref": case.reference},
@@ -196,9 +187,10 @@ def _follow_up_page(request, collaboration, form, case, follow_up, conflict=None
                             back_url=_meeting_url(case.meeting, f"#sak-{case.pk}"), back_label=_("Møtet"))
 
 
-def _save_follow_up(request, form):
-    return lambda: follow_up_save(acting_user=request.user, reason=form.cleaned_data["reason"],
-                                  follow_up=form.instance)
+FOLLOW_UP_PAGES = RecordPages(
+    form=_follow_up_form, page=_follow_up_page,
+    save=lambda request, form: lambda: follow_up_save(acting_user=request.user, reason=form.cleaned_data["reason"],
+                                                      follow_up=form.instance))
 
 
 @login_required
@@ -206,13 +198,9 @@ def _save_follow_up(request, form):
 def follow_up_create(request: HttpRequest, slug: str, meeting_id: int, case_id: int) -> HttpResponse:
     collaboration = _manage(request, slug)
     case = selectors.case_to_manage(selectors.meeting_to_manage(collaboration, meeting_id), case_id)
-    follow_up = selectors.new_follow_up(case)
-    form = _follow_up_form(collaboration, request.POST or None, follow_up)
-    saved = submit_unless_changed(form, follow_up, _save_follow_up(request, form))
-    if saved:
-        return saved_and_back(request, _("Oppfølgingen av sak %(ref)s er registrert.") % {"ref": case.reference},
-                              "meeting_detail", slug, meeting_id)
-    return _follow_up_page(request, collaboration, form, case, None)
+    return FOLLOW_UP_PAGES.create(request, collaboration, selectors.new_follow_up(case), lambda _saved: saved_and_back(
+        request, _("Oppfølgingen av sak %(ref)s er registrert.") % {"ref": case.reference},
+        "meeting_detail", slug, meeting_id))
 
 
 @login_required
@@ -220,16 +208,14 @@ def follow_up_create(request: HttpRequest, slug: str, meeting_id: int, case_id: 
 def follow_up_edit(request: HttpRequest, slug: str, meeting_id: int, case_id: int, follow_up_id: int) -> HttpResponse:
     collaboration = _manage(request, slug)
     case = selectors.case_to_manage(selectors.meeting_to_manage(collaboration, meeting_id), case_id)
-    follow_up = selectors.follow_up_to_manage(case, follow_up_id)
-    form = _follow_up_form(collaboration, request.POST or None, follow_up, mark_done="utfort" in request.GET)
-    saved = submit_unless_changed(form, follow_up, _save_follow_up(request, form))
-    if saved:
-        return saved_and_back(request, _("Endringene i oppfølgingen av sak %(ref)s er lagret.") % {
-            "ref": case.reference}, "meeting_detail", slug, meeting_id)
-    if saved.conflict:
-        form = record_form_again(request.POST, lambda data, fresh: _follow_up_form(collaboration, data, fresh),
-                                 selectors.follow_up_to_manage(case, follow_up_id))
-    return _follow_up_page(request, collaboration, form, case, follow_up, saved.conflict)
+    pages = FOLLOW_UP_PAGES
+    if "utfort" in request.GET:  # from «Registrer utført»: today as the day it was done
+        pages = replace(pages, form=partial(_follow_up_form, mark_done=True))
+    return pages.edit(
+        request, collaboration, selectors.follow_up_to_manage(case, follow_up_id),
+        lambda: selectors.follow_up_to_manage(case, follow_up_id),
+        lambda _saved: saved_and_back(request, _("Endringene i oppfølgingen av sak %(ref)s er lagret.") % {
+            "ref": case.reference}, "meeting_detail", slug, meeting_id))
 
 
 # ---------------------------------------------------------------- joint council cases
@@ -291,7 +277,7 @@ def _council_case_form(collaboration, data, council_case):
                            initial={"history_id": latest_history_id(council_case)})
 
 
-def _council_case_page(request, collaboration, form, council_case, conflict=None) -> HttpResponse:
+def _council_case_page(request, collaboration, form, council_case, conflict) -> HttpResponse:
     back = reverse("council_case_detail", args=[collaboration.slug, council_case.pk]) if council_case else \
         reverse("council_case_list", args=[collaboration.slug])
     return record_form_page(request, collaboration, form, conflict=conflict, thing=_("saken"),
@@ -303,42 +289,51 @@ def _council_case_page(request, collaboration, form, council_case, conflict=None
                             back_url=back, back_label=_("Saken") if council_case else _("Felles kommunestyresaker"))
 
 
-def _save_council_case(request, form):
-    return lambda: council_case_save(acting_user=request.user, reason=form.cleaned_data["reason"],
-                                     council_case=form.instance, councils=form.cleaned_data["councils"])
+COUNCIL_CASE_PAGES = RecordPages(
+    form=_council_case_form, page=_council_case_page,
+    save=lambda request, form: lambda: council_case_save(
+        acting_user=request.user, reason=form.cleaned_data["reason"], council_case=form.instance,
+        councils=form.cleaned_data["councils"]))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def council_case_create(request: HttpRequest, slug: str) -> HttpResponse:
     collaboration = _manage(request, slug)
-    council_case = selectors.new_council_case(collaboration)
-    form = _council_case_form(collaboration, request.POST or None, council_case)
-    saved = submit_unless_changed(form, council_case, _save_council_case(request, form))
-    if saved:
-        return saved_and_back(request, _("Saken «%(title)s» er registrert med ett vedtak per kommunestyre.") % {
-            "title": saved.value.title}, "council_case_detail", slug, saved.value.pk)
-    return _council_case_page(request, collaboration, form, None)
+    return COUNCIL_CASE_PAGES.create(
+        request, collaboration, selectors.new_council_case(collaboration), lambda council_case: saved_and_back(
+            request, _("Saken «%(title)s» er registrert med ett vedtak per kommunestyre.") % {
+                "title": council_case.title}, "council_case_detail", slug, council_case.pk))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def council_case_edit(request: HttpRequest, slug: str, council_case_id: int) -> HttpResponse:
     collaboration = _manage(request, slug)
-    council_case = selectors.council_case_to_manage(collaboration, council_case_id)
-    form = _council_case_form(collaboration, request.POST or None, council_case)
-    saved = submit_unless_changed(form, council_case, _save_council_case(request, form))
-    if saved:
-        return saved_and_back(request, _("Endringene i saken er lagret."), "council_case_detail", slug,
-                              council_case.pk)
-    if saved.conflict:
-        form = record_form_again(request.POST, lambda data, fresh: _council_case_form(collaboration, data, fresh),
-                                 selectors.council_case_to_manage(collaboration, council_case_id))
-    return _council_case_page(request, collaboration, form, council_case, saved.conflict)
+    return COUNCIL_CASE_PAGES.edit(
+        request, collaboration, selectors.council_case_to_manage(collaboration, council_case_id),
+        lambda: selectors.council_case_to_manage(collaboration, council_case_id),
+        lambda council_case: saved_and_back(request, _("Endringene i saken er lagret."), "council_case_detail",
+                                            slug, council_case.pk))
 
 
-def _decision_form(data, decision):
+def _decision_form(collaboration, data, decision):
     return CouncilDecisionForm(data, instance=decision, initial={"history_id": latest_history_id(decision)})
+
+
+def _decision_page(request, collaboration, form, decision, conflict) -> HttpResponse:
+    council_case = decision.council_case
+    return record_form_page(request, collaboration, form, conflict=conflict, thing=_("vedtaket"),
+                            title=_("Behandlingen i %(m)s kommunestyre") % {"m": decision.municipality.name},
+                            lead=council_case.title, submit=_("Lagre behandlingen"),
+                            back_url=reverse("council_case_detail", args=[collaboration.slug, council_case.pk]),
+                            back_label=_("Saken"))
+
+
+DECISION_PAGES = RecordPages(
+    form=_decision_form, page=_decision_page,
+    save=lambda request, form: lambda: council_decision_save(
+        acting_user=request.user, reason=form.cleaned_data["reason"], decision=form.instance))
 
 
 @login_required
@@ -346,20 +341,11 @@ def _decision_form(data, decision):
 def council_decision_edit(request: HttpRequest, slug: str, council_case_id: int, decision_id: int) -> HttpResponse:
     collaboration = _manage(request, slug)
     council_case = selectors.council_case_to_manage(collaboration, council_case_id)
-    decision = selectors.decision_to_manage(council_case, decision_id)
-    form = _decision_form(request.POST or None, decision)
-    saved = submit_unless_changed(form, decision, lambda: council_decision_save(
-        acting_user=request.user, reason=form.cleaned_data["reason"], decision=form.instance))
-    if saved:
-        return saved_and_back(request, _("Behandlingen i %(m)s er registrert.") % {"m": decision.municipality.name},
-                              "council_case_detail", slug, council_case.pk)
-    if saved.conflict:
-        form = record_form_again(request.POST, _decision_form, selectors.decision_to_manage(council_case, decision_id))
-    return record_form_page(request, collaboration, form, conflict=saved.conflict, thing=_("vedtaket"),
-                            title=_("Behandlingen i %(m)s kommunestyre") % {"m": decision.municipality.name},
-                            lead=council_case.title, submit=_("Lagre behandlingen"),
-                            back_url=reverse("council_case_detail", args=[slug, council_case.pk]),
-                            back_label=_("Saken"))
+    return DECISION_PAGES.edit(
+        request, collaboration, selectors.decision_to_manage(council_case, decision_id),
+        lambda: selectors.decision_to_manage(council_case, decision_id),
+        lambda decision: saved_and_back(request, _("Behandlingen i %(m)s er registrert.") % {
+            "m": decision.municipality.name}, "council_case_detail", slug, council_case.pk))
 
 
 # ---------------------------------------------------------------- the annual wheel and calendar feeds
@@ -429,7 +415,7 @@ def _wheel_item_form(collaboration, data, item):
                          initial={"history_id": latest_history_id(item)})
 
 
-def _wheel_item_page(request, collaboration, form, item, conflict=None) -> HttpResponse:
+def _wheel_item_page(request, collaboration, form, item, conflict) -> HttpResponse:
     return record_form_page(request, collaboration, form, conflict=conflict, thing=_("punktet"),
                             title=_("Endre punktet i årshjulet") if item else _("Nytt punkt i årshjulet"),
                             lead=None if item else _("Skriv inn det som går igjen én gang, for eksempel «hvert år i "
@@ -439,33 +425,25 @@ def _wheel_item_page(request, collaboration, form, item, conflict=None) -> HttpR
                             back_url=reverse("wheel", args=[collaboration.slug]), back_label=_("Årshjul"))
 
 
-def _save_wheel_item(request, form):
-    return lambda: wheel_item_save(acting_user=request.user, reason=form.cleaned_data["reason"],
-                                   wheel_item=form.instance)
+WHEEL_ITEM_PAGES = RecordPages(
+    form=_wheel_item_form, page=_wheel_item_page,
+    save=lambda request, form: lambda: wheel_item_save(acting_user=request.user, reason=form.cleaned_data["reason"],
+                                                       wheel_item=form.instance))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def wheel_item_create(request: HttpRequest, slug: str) -> HttpResponse:
     collaboration = _manage(request, slug)
-    item = selectors.new_wheel_item(collaboration)
-    form = _wheel_item_form(collaboration, request.POST or None, item)
-    saved = submit_unless_changed(form, item, _save_wheel_item(request, form))
-    if saved:
-        return saved_and_back(request, _("«%(t)s» er lagt inn i årshjulet.") % {"t": saved.value.title}, "wheel", slug)
-    return _wheel_item_page(request, collaboration, form, None)
+    return WHEEL_ITEM_PAGES.create(request, collaboration, selectors.new_wheel_item(collaboration), lambda item: (
+        saved_and_back(request, _("«%(t)s» er lagt inn i årshjulet.") % {"t": item.title}, "wheel", slug)))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def wheel_item_edit(request: HttpRequest, slug: str, item_id: int) -> HttpResponse:
     collaboration = _manage(request, slug)
-    item = selectors.wheel_item_to_manage(collaboration, item_id)
-    form = _wheel_item_form(collaboration, request.POST or None, item)
-    saved = submit_unless_changed(form, item, _save_wheel_item(request, form))
-    if saved:
-        return saved_and_back(request, _("Endringene i årshjulet er lagret."), "wheel", slug)
-    if saved.conflict:
-        form = record_form_again(request.POST, lambda data, fresh: _wheel_item_form(collaboration, data, fresh),
-                                 selectors.wheel_item_to_manage(collaboration, item_id))
-    return _wheel_item_page(request, collaboration, form, item, saved.conflict)
+    return WHEEL_ITEM_PAGES.edit(
+        request, collaboration, selectors.wheel_item_to_manage(collaboration, item_id),
+        lambda: selectors.wheel_item_to_manage(collaboration, item_id),
+        lambda _item: saved_and_back(request, _("Endringene i årshjulet er lagret."), "wheel", slug))
