@@ -32,7 +32,7 @@ class RecordPages:
 
     * `form(collaboration, data, obj)` builds the bound or unbound form over `obj`
       (carrying `obj`'s newest history row);
-    * `save(request, form)` returns the service call that saves a valid form;
+    * `save(request, collaboration, form)` returns the service call that saves a valid form;
     * `page(request, collaboration, form, obj_or_None, conflict)` renders the form page.
 
     A save by someone else since the form was opened is shown, not overwritten:
@@ -44,7 +44,7 @@ class RecordPages:
 
     def create(self, request: HttpRequest, collaboration, obj, done: Callable[[Any], HttpResponse]) -> HttpResponse:
         form = self.form(collaboration, request.POST or None, obj)
-        saved = submit_unless_changed(form, obj, self.save(request, form))
+        saved = submit_unless_changed(form, obj, self.save(request, collaboration, form))
         if saved:
             return done(saved.value)
         return self.page(request, collaboration, form, None, None)
@@ -52,7 +52,7 @@ class RecordPages:
     def edit(self, request: HttpRequest, collaboration, obj, fresh: Callable[[], Any],
              done: Callable[[Any], HttpResponse]) -> HttpResponse:
         form = self.form(collaboration, request.POST or None, obj)
-        saved = submit_unless_changed(form, obj, self.save(request, form))
+        saved = submit_unless_changed(form, obj, self.save(request, collaboration, form))
         if saved:
             return done(saved.value)
         if saved.conflict:

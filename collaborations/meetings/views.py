@@ -101,8 +101,8 @@ def _meeting_page(request, collaboration, form, meeting, conflict) -> HttpRespon
 
 MEETING_PAGES = RecordPages(
     form=_meeting_form, page=_meeting_page,
-    save=lambda request, form: lambda: meeting_save(acting_user=request.user, reason=form.cleaned_data["reason"],
-                                                    meeting=form.instance))
+    save=lambda request, collaboration, form: lambda: meeting_save(
+        acting_user=request.user, reason=form.cleaned_data["reason"], meeting=form.instance))
 
 
 @login_required
@@ -142,8 +142,8 @@ def _case_page(request, collaboration, form, case, conflict) -> HttpResponse:
 
 CASE_PAGES = RecordPages(
     form=_case_form, page=_case_page,
-    save=lambda request, form: lambda: case_save(acting_user=request.user, reason=form.cleaned_data["reason"],
-                                                 case=form.instance, **form.links()))
+    save=lambda request, collaboration, form: lambda: case_save(
+        acting_user=request.user, reason=form.cleaned_data["reason"], case=form.instance, **form.links()))
 
 
 @login_required
@@ -189,8 +189,8 @@ def _follow_up_page(request, collaboration, form, follow_up, conflict) -> HttpRe
 
 FOLLOW_UP_PAGES = RecordPages(
     form=_follow_up_form, page=_follow_up_page,
-    save=lambda request, form: lambda: follow_up_save(acting_user=request.user, reason=form.cleaned_data["reason"],
-                                                      follow_up=form.instance))
+    save=lambda request, collaboration, form: lambda: follow_up_save(
+        acting_user=request.user, reason=form.cleaned_data["reason"], follow_up=form.instance))
 
 
 @login_required
@@ -291,7 +291,7 @@ def _council_case_page(request, collaboration, form, council_case, conflict) -> 
 
 COUNCIL_CASE_PAGES = RecordPages(
     form=_council_case_form, page=_council_case_page,
-    save=lambda request, form: lambda: council_case_save(
+    save=lambda request, collaboration, form: lambda: council_case_save(
         acting_user=request.user, reason=form.cleaned_data["reason"], council_case=form.instance,
         councils=form.cleaned_data["councils"]))
 
@@ -332,7 +332,7 @@ def _decision_page(request, collaboration, form, decision, conflict) -> HttpResp
 
 DECISION_PAGES = RecordPages(
     form=_decision_form, page=_decision_page,
-    save=lambda request, form: lambda: council_decision_save(
+    save=lambda request, collaboration, form: lambda: council_decision_save(
         acting_user=request.user, reason=form.cleaned_data["reason"], decision=form.instance))
 
 
@@ -427,8 +427,8 @@ def _wheel_item_page(request, collaboration, form, item, conflict) -> HttpRespon
 
 WHEEL_ITEM_PAGES = RecordPages(
     form=_wheel_item_form, page=_wheel_item_page,
-    save=lambda request, form: lambda: wheel_item_save(acting_user=request.user, reason=form.cleaned_data["reason"],
-                                                       wheel_item=form.instance))
+    save=lambda request, collaboration, form: lambda: wheel_item_save(
+        acting_user=request.user, reason=form.cleaned_data["reason"], wheel_item=form.instance))
 
 
 @login_required

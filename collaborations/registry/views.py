@@ -21,7 +21,7 @@ from ..common.concurrency import latest_history_id
 from ..common.dates import norwegian_date
 from ..common.errors import ConcurrentEditError
 from ..common.forms import form_after_conflict, record_form_again, submit, submit_unless_changed
-from ..common.responses import record_form_page, saved_and_back
+from ..common.responses import RecordPages, record_form_page, saved_and_back
 from ..meetings.selectors import council_cases_about
 from ..portfolio.selectors import measures_for_list
 from . import selectors
@@ -81,7 +81,8 @@ def collaboration_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "children": selectors.children(collaboration),
         "with_children": with_children, "nested": nested, "measure_total": len(counted),
         "can_manage": policy.allows(request.user, Action.MANAGE, collaboration),
-        "council_cases": council_cases_about(request.user, collaboration=collaboration, subject="collaboration_agreement"),
+        "council_cases": council_cases_about(request.user, collaboration=collaboration,
+                                             subject="collaboration_agreement"),
     })
 
 
@@ -329,47 +330,48 @@ def _body_page(request, collaboration, form, body, conflict=None) -> HttpRespons
                       back_url=reverse("body_list", args=[collaboration.slug]), back_label=_("Organer"))
 
 
+BODY_PAGES = RecordPages(
+    form=_body_form, page=_body_page,
+    save=lambda request, collaboration, form: lambda: body_save(
+        acting_user=request.user, reason=form.cleaned_data["reason"], body=form.instance))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def body_create(request: HttpRequest, slug: str) -> HttpResponse:
     collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
-    body = selectors.new_body(collaboration)
-    form = _body_form(collaboration, request.POST or None, body)
-    saved, _conflict = _record_saved(form, body, lambda: body_save(
-        acting_user=request.user, reason=form.cleaned_data["reason"], body=form.instance))
-    if saved:
-        return _to("body_list", collaboration, _("Organet «%(name)s» er registrert.") % {"name": form.instance.name}, request)
-    return _body_page(request, collaboration, form, None)
+    return BODY_PAGES.create(request, collaboration, selectors.new_body(collaboration), lambda body: _to(
+        "body_list", collaboration, _("Organet «%(name)s» er registrert.") % {"name": body.name}, request))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def body_edit(request: HttpRequest, slug: str, body_id: int) -> HttpResponse:
     collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
-    body = selectors.body_of(collaboration, body_id)
-    form = _body_form(collaboration, request.POST or None, body)
-    saved, conflict = _record_saved(form, body, lambda: body_save(
-        acting_user=request.user, reason=form.cleaned_data["reason"], body=form.instance))
-    if saved:
-        return _to("body_list", collaboration, _("Endringene i organet er lagret."), request)
-    if conflict:
-        form = _after_conflict(request, lambda data, fresh: _body_form(collaboration, data, fresh),
-                               selectors.body_of(collaboration, body_id))
-    return _body_page(request, collaboration, form, body, conflict)
+    return BODY_PAGES.edit(request, collaboration, selectors.body_of(collaboration, body_id),
+                           lambda: selectors.body_of(collaboration, body_id),
+                           lambda _body: _to("body_list", collaboration, _("Endringene i organet er lagret."), request))
 
 
-def _member_form(collaboration, body, data, member):
-    return BodyMemberForm(data, instance=member, body=body, people=selectors.collaboration_people(collaboration),
+def _member_form(collaboration, data, member):
+    return BodyMemberForm(data, instance=member, body=member.body, people=selectors.collaboration_people(collaboration),
                           initial={"history_id": latest_history_id(member)})
 
 
-def _member_page(request, collaboration, form, body, member, conflict=None) -> HttpResponse:
+def _member_page(request, collaboration, form, member, conflict) -> HttpResponse:
+    body = form.instance.body
     return record_form_page(request, collaboration, form, conflict=conflict, thing=_("medlemmet"),
-                      title=(_("Endre medlem av %(body)s") if member else _("Nytt medlem av %(body)s"))
-                      % {"body": body.name},
-                      submit=_("Lagre endringene") if member else _("Legg til medlemmet"),
-                      back_url=reverse("body_list", args=[collaboration.slug]) + f"#organ-{body.pk}",
-                      back_label=_("Organer"))
+                            title=(_("Endre medlem av %(body)s") if member else _("Nytt medlem av %(body)s"))
+                            % {"body": body.name},
+                            submit=_("Lagre endringene") if member else _("Legg til medlemmet"),
+                            back_url=reverse("body_list", args=[collaboration.slug]) + f"#organ-{body.pk}",
+                            back_label=_("Organer"))
+
+
+MEMBER_PAGES = RecordPages(
+    form=_member_form, page=_member_page,
+    save=lambda request, collaboration, form: lambda: body_member_save(
+        acting_user=request.user, reason=form.cleaned_data["reason"], member=form.instance))
 
 
 @login_required
@@ -377,14 +379,9 @@ def _member_page(request, collaboration, form, body, member, conflict=None) -> H
 def body_member_add(request: HttpRequest, slug: str, body_id: int) -> HttpResponse:
     collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
     body = selectors.body_of(collaboration, body_id)
-    member = selectors.new_body_member(body)
-    form = _member_form(collaboration, body, request.POST or None, member)
-    saved, _conflict = _record_saved(form, member, lambda: body_member_save(
-        acting_user=request.user, reason=form.cleaned_data["reason"], member=form.instance))
-    if saved:
-        return _to("body_list", collaboration, _("%(person)s er lagt til i %(body)s.") % {
-            "person": form.instance.person.name, "body": body.name}, request)
-    return _member_page(request, collaboration, form, body, None)
+    return MEMBER_PAGES.create(request, collaboration, selectors.new_body_member(body), lambda member: _to(
+        "body_list", collaboration, _("%(person)s er lagt til i %(body)s.") % {
+            "person": member.person.name, "body": body.name}, request))
 
 
 @login_required
@@ -392,16 +389,9 @@ def body_member_add(request: HttpRequest, slug: str, body_id: int) -> HttpRespon
 def body_member_edit(request: HttpRequest, slug: str, body_id: int, member_id: int) -> HttpResponse:
     collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
     body = selectors.body_of(collaboration, body_id)
-    member = selectors.body_member_of(body, member_id)
-    form = _member_form(collaboration, body, request.POST or None, member)
-    saved, conflict = _record_saved(form, member, lambda: body_member_save(
-        acting_user=request.user, reason=form.cleaned_data["reason"], member=form.instance))
-    if saved:
-        return _to("body_list", collaboration, _("Endringene er lagret."), request)
-    if conflict:
-        form = _after_conflict(request, lambda data, fresh: _member_form(collaboration, body, data, fresh),
-                               selectors.body_member_of(body, member_id))
-    return _member_page(request, collaboration, form, body, member, conflict)
+    return MEMBER_PAGES.edit(request, collaboration, selectors.body_member_of(body, member_id),
+                             lambda: selectors.body_member_of(body, member_id),
+                             lambda _member: _to("body_list", collaboration, _("Endringene er lagret."), request))
 
 
 @login_required
@@ -459,17 +449,18 @@ def _person_page(request, collaboration, form, person, conflict=None) -> HttpRes
                       back_url=reverse("person_list", args=[collaboration.slug]), back_label=_("Personer"))
 
 
+PERSON_PAGES = RecordPages(
+    form=_person_form, page=_person_page,
+    save=lambda request, collaboration, form: lambda: person_save(
+        acting_user=request.user, reason=form.cleaned_data["reason"], person=form.instance, made_in=collaboration))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_create(request: HttpRequest, slug: str) -> HttpResponse:
     collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
-    person = selectors.new_person()
-    form = _person_form(collaboration, request.POST or None, person)
-    saved, _conflict = _record_saved(form, person, lambda: person_save(
-        acting_user=request.user, reason=form.cleaned_data["reason"], person=form.instance, made_in=collaboration))
-    if saved:
-        return _to("person_list", collaboration, _("%(name)s er registrert.") % {"name": form.instance.name}, request)
-    return _person_page(request, collaboration, form, None)
+    return PERSON_PAGES.create(request, collaboration, selectors.new_person(), lambda person: _to(
+        "person_list", collaboration, _("%(name)s er registrert.") % {"name": person.name}, request))
 
 
 @login_required
@@ -478,15 +469,8 @@ def person_edit(request: HttpRequest, slug: str, person_id: int) -> HttpResponse
     """Only a person of this collaboration (selectors.collaboration_people); anyone else is 404."""
     collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
     person = selectors.person_of(collaboration, person_id)
-    form = _person_form(collaboration, request.POST or None, person)
-    saved, conflict = _record_saved(form, person, lambda: person_save(
-        acting_user=request.user, reason=form.cleaned_data["reason"], person=form.instance, made_in=collaboration))
-    if saved:
-        return _to("person_list", collaboration, _("Endringene er lagret."), request)
-    if conflict:
-        form = _after_conflict(request, lambda data, fresh: _person_form(collaboration, data, fresh),
-                               selectors.fresh_person(person))
-    return _person_page(request, collaboration, form, person, conflict)
+    return PERSON_PAGES.edit(request, collaboration, person, lambda: selectors.fresh_person(person),
+                             lambda _person: _to("person_list", collaboration, _("Endringene er lagret."), request))
 
 
 # ---------------------------------------------------------------- outside partners
@@ -503,7 +487,7 @@ def partner_list(request: HttpRequest, slug: str) -> HttpResponse:
     })
 
 
-def _partner_form(data, partner):
+def _partner_form(collaboration, data, partner):
     return OutsidePartnerForm(data, instance=partner, municipalities=selectors.all_municipalities(),
                               initial={"history_id": latest_history_id(partner)})
 
@@ -518,17 +502,18 @@ def _partner_page(request, collaboration, form, partner, conflict=None) -> HttpR
                       back_url=reverse("partner_list", args=[collaboration.slug]), back_label=_("Eksterne partnere"))
 
 
+PARTNER_PAGES = RecordPages(
+    form=_partner_form, page=_partner_page,
+    save=lambda request, collaboration, form: lambda: outside_partner_save(
+        acting_user=request.user, reason=form.cleaned_data["reason"], partner=form.instance, made_in=collaboration))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def partner_create(request: HttpRequest, slug: str) -> HttpResponse:
     collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
-    partner = selectors.new_partner()
-    form = _partner_form(request.POST or None, partner)
-    saved, _conflict = _record_saved(form, partner, lambda: outside_partner_save(
-        acting_user=request.user, reason=form.cleaned_data["reason"], partner=form.instance, made_in=collaboration))
-    if saved:
-        return _to("partner_list", collaboration, _("«%(name)s» er registrert.") % {"name": form.instance.name}, request)
-    return _partner_page(request, collaboration, form, None)
+    return PARTNER_PAGES.create(request, collaboration, selectors.new_partner(), lambda partner: _to(
+        "partner_list", collaboration, _("«%(name)s» er registrert.") % {"name": partner.name}, request))
 
 
 @login_required
@@ -539,14 +524,8 @@ def partner_edit(request: HttpRequest, slug: str, partner_id: int) -> HttpRespon
     collaboration = policy.get_collaboration_for_user(request.user, slug, Action.MANAGE)
     partner = selectors.partner_for_manager(collaboration, partner_id, installation_wide=policy.allows(
         request.user, Action.ADMINISTER, collaboration))
-    form = _partner_form(request.POST or None, partner)
-    saved, conflict = _record_saved(form, partner, lambda: outside_partner_save(
-        acting_user=request.user, reason=form.cleaned_data["reason"], partner=form.instance, made_in=collaboration))
-    if saved:
-        return _to("partner_list", collaboration, _("Endringene er lagret."), request)
-    if conflict:
-        form = _after_conflict(request, _partner_form, selectors.fresh_partner(partner))
-    return _partner_page(request, collaboration, form, partner, conflict)
+    return PARTNER_PAGES.edit(request, collaboration, partner, lambda: selectors.fresh_partner(partner),
+                              lambda _partner: _to("partner_list", collaboration, _("Endringene er lagret."), request))
 
 
 # ---------------------------------------------------------------- population figures
