@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..common.forms import LENGTH_MESSAGES, CheckedFileField, DateInput, NoColonMixin, long_text
 from ..economy.models import HostAgreement
-from ..portfolio.models import Measure
+from ..portfolio.models import Document, Measure
 from ..portfolio.services import document_file_error
 from ..registry.forms import RecordForm, reason_field
 from ..registry.models import Municipality
@@ -57,11 +57,13 @@ class CaseForm(RecordForm):
                              required=False)
     subprojects = LinkChoices(label=_("Delprosjekter og faggrupper saken gjelder"), queryset=Subproject.objects.none(),
                               required=False)
+    documents = LinkChoices(label=_("Dokumenter saken gjelder"), queryset=Document.objects.none(), required=False,
+                            help_text=_("Dokumentene som er lastet opp på samarbeidets tiltak."))
     reason = reason_field(_("Hvorfor registreres eller endres saken?"))
 
     class Meta:
         model = MeetingCase
-        fields = ["number", "title", "conclusion", "visibility", "measures", "agreements", "subprojects"]
+        fields = ["number", "title", "conclusion", "visibility", "measures", "agreements", "subprojects", "documents"]
         error_messages = {"number": {"required": _("Skriv saksnummeret."),
                                      "invalid": _("Skriv saksnummeret som et helt tall."),
                                      "min_value": _("Saksnummeret må være 1 eller høyere.")},
@@ -77,11 +79,13 @@ class CaseForm(RecordForm):
                 self.fields[name].queryset = queryset
             else:  # nothing of the kind in the collaboration: no empty heading
                 del self.fields[name]
+        if "documents" in self.fields:
+            self.fields["documents"].label_from_instance = lambda d: f"{d.title} ({d.measure.title})"
         self.fields["number"].min_value = 1
         self.fields["number"].widget.attrs["min"] = 1
 
     def links(self) -> dict:
-        return {name: self.cleaned_data[name] for name in ("measures", "agreements", "subprojects")
+        return {name: self.cleaned_data[name] for name in ("measures", "agreements", "subprojects", "documents")
                 if name in self.fields}
 
 

@@ -48,8 +48,8 @@ class Meeting(models.Model):
 
 class MeetingCase(models.Model):
     """A case (sak) numbered within its body and year ("Sak 7/2017"), with its
-    conclusion, the measures, agreements and subprojects it concerns, and its
-    follow-ups. A case without a conclusion is on the agenda."""
+    conclusion, the measures, agreements, subprojects and documents it
+    concerns, and its follow-ups. A case without a conclusion is on the agenda."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="cases", verbose_name=_("møte"))
     number = models.PositiveSmallIntegerField(_("saksnummer"))
@@ -62,6 +62,8 @@ class MeetingCase(models.Model):
                                         verbose_name=_("vertskommuneavtaler"))
     subprojects = models.ManyToManyField("Subproject", blank=True, related_name="cases",
                                          verbose_name=_("delprosjekter og faggrupper"))
+    documents = models.ManyToManyField("collaborations.Document", blank=True, related_name="meeting_cases",
+                                       verbose_name=_("dokumenter"))
 
     history = HistoricalRecords()
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from ..access import policy
 from ..economy.models import HostAgreement
-from ..portfolio.models import Measure, PlanPeriod
+from ..portfolio.models import Document, Measure, PlanPeriod
 from ..registry.models import Body, Collaboration, Municipality, Person, Visibility
 from ..registry.selectors import memberships_on
 from .adoption import Adoption, adoption_of
@@ -59,6 +59,8 @@ def meeting_for_user(user, collaboration: Collaboration, meeting_id: int) -> Mee
                                Prefetch("agreements", queryset=policy.visible(user, HostAgreement.objects.all())
                                         .order_by("service")),
                                Prefetch("subprojects", queryset=Subproject.objects.order_by("code")),
+                               Prefetch("documents", queryset=Document.objects.select_related(
+                                   "measure__collaboration", "measure__network").order_by("title")),
                                Prefetch("follow_ups", queryset=_visible_follow_ups(user)),
                                Prefetch("council_cases", queryset=policy.visible(user, CouncilCase.objects.all())
                                         .order_by("pk"))))
@@ -66,6 +68,8 @@ def meeting_for_user(user, collaboration: Collaboration, meeting_id: int) -> Mee
                .select_related("body").prefetch_related(Prefetch("cases", queryset=cases)).first())
     if meeting is None:
         raise Http404(_("Fant ikke møtet."))
+    for case in meeting.cases.all():  # a document follows its measure and its own visibility
+        case.visible_documents = [d for d in case.documents.all() if policy.allows(user, policy.Action.VIEW, d)]
     return meeting
 
 
@@ -117,6 +121,8 @@ def link_choices(collaboration: Collaboration) -> dict[str, QuerySet]:
         "measures": Measure.objects.filter(collaboration=collaboration).order_by("title"),
         "agreements": HostAgreement.objects.filter(collaboration=collaboration).order_by("service"),
         "subprojects": Subproject.objects.filter(collaboration=collaboration).order_by("code"),
+        "documents": Document.objects.filter(measure__collaboration=collaboration).select_related(
+            "measure__collaboration").order_by("measure__title", "title"),
     }
 
 

@@ -64,7 +64,7 @@ def _check_case(case: MeetingCase, links: dict[str, list]) -> None:
     collaboration_id = meeting.body.collaboration_id
     errors = {}
     for field, items in links.items():
-        strangers = [str(i) for i in items if i.collaboration_id != collaboration_id]
+        strangers = [str(i) for i in items if i.collaboration.pk != collaboration_id]
         if strangers:
             errors[field] = _("Hører ikke til dette samarbeidet: %(names)s.") % {"names": ", ".join(strangers)}
     if errors:
@@ -72,11 +72,13 @@ def _check_case(case: MeetingCase, links: dict[str, list]) -> None:
 
 
 def case_save(*, acting_user, reason: str, case: MeetingCase, measures=None, agreements=None,
-              subprojects=None) -> MeetingCase:
-    """Save a case as typed, with the measures, agreements and subprojects it
-    concerns (None leaves a link list as it is)."""
+              subprojects=None, documents=None) -> MeetingCase:
+    """Save a case as typed, with the measures, agreements, subprojects and
+    documents (of the collaboration's measures) it concerns (None leaves a
+    link list as it is)."""
     links = {name: list(items) for name, items in
-             (("measures", measures), ("agreements", agreements), ("subprojects", subprojects)) if items is not None}
+             (("measures", measures), ("agreements", agreements), ("subprojects", subprojects),
+              ("documents", documents)) if items is not None}
     _check_case(case, links)
 
     def set_links(saved: MeetingCase) -> None:

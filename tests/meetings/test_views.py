@@ -256,3 +256,34 @@ def test_the_overview_counts_overdue_follow_ups_from_meetings_and_forgets_them_w
     follow_up.done_on = dt.date(2024, 10, 1)
     follow_up_save(acting_user=world.secretariat, reason="Gjort", follow_up=follow_up)
     assert "fra møtene over fristen" not in text(client_for(None).get(overview))
+
+
+def test_a_case_names_documents_only_to_those_who_may_see_them(world, meeting, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from collaborations.portfolio.services import document_upload
+
+    settings.MEDIA_ROOT = str(tmp_path)
+
+    def pdf(name):
+        return SimpleUploadedFile(name, b"%PDF-1.4\n%%EOF\n", "application/pdf")
+
+    public = document_upload(acting_user=world.secretariat, measure=world.shared, file=pdf("a.pdf"),
+                             title="Kravspesifikasjon arkiv")
+    secret = document_upload(acting_user=world.secretariat, measure=world.shared, file=pdf("b.pdf"),
+                             title="Sårbarhetsvurdering arkiv", visibility="internal")
+    ros = document_upload(acting_user=world.secretariat, measure=world.internal, file=pdf("c.pdf"), title="ROS-notat")
+    case = meeting.cases.get(number=1)
+    client = client_for(world.secretariat)
+    form = text(client.get(url("case_edit", world, meeting.pk, case.pk)))
+    assert "Kravspesifikasjon arkiv (Nytt sak- og arkivsystem)" in form and "ROS-notat" in form
+    response = client.post(url("case_edit", world, meeting.pk, case.pk), {
+        "number": "1", "title": case.title, "conclusion": case.conclusion, "visibility": "published",
+        "measures": [world.shared.pk], "documents": [public.pk, secret.pk, ros.pk], "reason": "Vedlegg til saken",
+        "history_id": latest_history_id(case)})
+    assert response.status_code == 302 and set(case.documents.all()) == {public, secret, ros}
+    anonymous = text(client_for(None).get(url("meeting_detail", world, meeting.pk)))
+    assert "Kravspesifikasjon arkiv" in anonymous
+    assert "Sårbarhetsvurdering arkiv" not in anonymous and "ROS-notat" not in anonymous
+    administration = text(client_for(world.admin_kafjord).get(url("meeting_detail", world, meeting.pk)))
+    assert "Sårbarhetsvurdering arkiv" in administration and "ROS-notat" in administration
