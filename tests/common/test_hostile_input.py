@@ -99,6 +99,7 @@ def hostile_world(django_db_setup, django_db_blocker, tmp_path_factory):
     so that every page has something to show and edit."""
     from django.test import override_settings
 
+    from collaborations.meetings.services import council_case_attach
     from collaborations.portfolio.services import document_upload
 
     media = tmp_path_factory.mktemp("hostile-media")
@@ -112,6 +113,9 @@ def hostile_world(django_db_setup, django_db_blocker, tmp_path_factory):
             acting_user=world.secretariat, measure=world.shared, title="Referat",
             file=SimpleUploadedFile("referat.pdf", b"%PDF-1.4 referat", "application/pdf"))
         objects["assignment"] = RoleAssignment.objects.get(user=world.partner_user)
+        objects["attachment"] = council_case_attach(
+            acting_user=world.secretariat, council_case=objects["council_case"], title="Avtalen",
+            file=SimpleUploadedFile("avtale.pdf", b"%PDF-1.4 avtale", "application/pdf"))
         yield world, objects, str(media)
         transaction.set_rollback(True)
 
@@ -133,6 +137,10 @@ def _values(world, objects) -> dict[str, object]:
         "round_id": objects["round"].pk, "assignment_id": objects["assignment"].pk,
         "user_id": world.secretariat.pk, "job_id": objects["draft_report"].pk,
         "uidb64": "MQ", "token": "set-password",
+        "meeting_id": objects["meeting"].pk, "case_id": objects["internal_case"].pk,
+        "follow_up_id": objects["follow_up"].pk, "council_case_id": objects["council_case"].pk,
+        "decision_id": objects["council_decision"].pk, "attachment_id": objects["attachment"].pk,
+        "item_id": objects["wheel_item"].pk,
     }
 
 
