@@ -638,10 +638,13 @@ class Filler:
             return [(a.pk, None) for a in _first(CouncilCaseAttachment.objects.filter(council_case_id=parent))]
         if param == "decision_id":
             return [(d.pk, None) for d in _first(CouncilDecision.objects.filter(council_case_id=parent))]
+        if param == "meeting_id" and name == "reporting:minutes":
+            # A PDF each: the meetings of the collaborations the admin crawl covers (an internal one among them).
+            return [(o.pk, s) for o, s in self.objects(Meeting) if s in ADMIN_SLUGS]
         if param == "meeting_id":
             return [(o.pk, s) for o, s in self.objects(Meeting)]
-        if param == "case_id":
-            return [(c.pk, None) for c in MeetingCase.objects.filter(meeting_id=parent).order_by("number")[:2]]
+        if param == "case_id":  # the internal case of the published meeting, numbered 1
+            return [(c.pk, None) for c in _first(MeetingCase.objects.filter(meeting_id=parent).order_by("number"))]
         if param == "follow_up_id":
             return [(f.pk, None) for f in _first(FollowUp.objects.filter(case_id=parent))]
         if param == "participant_id":

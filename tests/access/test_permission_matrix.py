@@ -156,6 +156,7 @@ def _http_cases():
             yield pytest.param(name, method, build, role, expected[role], id=f"{method}-{name}-{role}")
 
 
+@pytest.mark.crawl  # every URL as every role, like the canary crawl: backend-independent, so CI runs it on SQLite
 @pytest.mark.parametrize("name, method, build, role, expected", list(_http_cases()))
 def test_it_answers_each_role_as_the_table_says(matrix, name, method, build, role, expected):
     world, objects = matrix
