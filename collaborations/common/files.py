@@ -6,6 +6,19 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 
+def save_with_file(obj, field_name: str, file) -> None:
+    """Store `file` in `obj`'s file field, validate and save `obj`; if that
+    fails, delete the stored file, so nothing is half-saved (no orphan file)."""
+    stored = getattr(obj, field_name)
+    stored.save(file.name, file, save=False)
+    try:
+        obj.full_clean()
+        obj.save()
+    except Exception:
+        stored.delete(save=False)
+        raise
+
+
 def extension_of(name: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in (name or "") else ""
 

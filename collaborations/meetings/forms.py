@@ -10,7 +10,7 @@ from ..common.forms import LENGTH_MESSAGES, CheckedFileField, DateInput, NoColon
 from ..economy.models import HostAgreement
 from ..portfolio.models import Document, Measure
 from ..portfolio.services import document_file_error
-from ..registry.forms import RecordForm, reason_field
+from ..registry.forms import MunicipalityChoices, RecordForm, reason_field
 from ..registry.models import Municipality
 from .models import CouncilCase, CouncilDecision, FollowUp, Meeting, MeetingCase, Subproject, WheelItem
 
@@ -106,13 +106,6 @@ class FollowUpForm(RecordForm):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
         self.fields["person"].empty_label = _("Ingen påminnelse")
-
-
-class MunicipalityChoices(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
-
-    def label_from_instance(self, obj):
-        return obj.name
 
 
 class CouncilCaseForm(RecordForm):

@@ -30,6 +30,8 @@ from ..access.audit import Records, audit_record, audited_delete, audited_save, 
 from ..access.models import AuditEvent
 from ..common.dates import norwegian_date
 from ..common.errors import DomainError
+from ..common.files import save_with_file
+from ..portfolio.models import Document
 from ..portfolio.services import document_file_error
 from .calendar import new_token
 from .models import CalendarFeed, CouncilCase, CouncilCaseAttachment, CouncilDecision, FollowUp, FollowUpReminder, MeetingCase
@@ -54,6 +56,11 @@ follow_up_delete = FOLLOW_UPS.delete
 subproject_save, subproject_delete = SUBPROJECTS.save, SUBPROJECTS.delete
 
 
+def _collaboration_id(item) -> int:
+    """A linked item's collaboration, without fetching it (a document's is its measure's)."""
+    return item.measure.collaboration_id if isinstance(item, Document) else item.collaboration_id
+
+
 def _check_case(case: MeetingCase, links: dict[str, list]) -> None:
     meeting = case.meeting
     taken = MeetingCase.objects.filter(meeting__body_id=meeting.body_id, meeting__held_on__year=meeting.held_on.year,
@@ -64,7 +71,7 @@ def _check_case(case: MeetingCase, links: dict[str, list]) -> None:
     collaboration_id = meeting.body.collaboration_id
     errors = {}
     for field, items in links.items():
-        strangers = [str(i) for i in items if i.collaboration.pk != collaboration_id]
+        strangers = [str(i) for i in items if _collaboration_id(i) != collaboration_id]
         if strangers:
             errors[field] = _("Hører ikke til dette samarbeidet: %(names)s.") % {"names": ", ".join(strangers)}
     if errors:
@@ -264,13 +271,7 @@ def council_case_attach(*, acting_user, council_case: CouncilCase, file, title: 
         raise DomainError({"file": error})
     attachment = CouncilCaseAttachment(council_case=council_case, title=title.strip() or file.name, size=file.size,
                                        uploaded_by=user_or_none(acting_user))
-    attachment.file.save(file.name, file, save=False)
-    try:
-        attachment.full_clean()
-        attachment.save()
-    except Exception:
-        attachment.file.delete(save=False)  # nothing half-saved: no orphan file
-        raise
+    save_with_file(attachment, "file", file)
     audit_record(K.DOCUMENT_UPLOADED, acting_user=acting_user, reason=reason or _("Vedlegg lastet opp"),
                  obj=attachment, collaboration=council_case.collaboration,
                  new={_("Felles sak"): council_case.title, _("Vedlegg"): attachment.title})

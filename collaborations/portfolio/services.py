@@ -25,7 +25,7 @@ from ..access.policy import Action
 from ..access.roles import permissions_sync_measure
 from ..common.dates import norwegian_date
 from ..common.errors import ConcurrentEditError, DomainError
-from ..common.files import content_error, upload_error
+from ..common.files import content_error, save_with_file, upload_error
 from ..common.history import changes_since, display_value, field_changes, last_editor
 from .models import (
     BOOKKEEPING_FIELDS,
@@ -330,13 +330,7 @@ def document_upload(*, acting_user, measure: Measure, file, title: str, visibili
         raise DomainError({"status_update": _("Statusoppdateringen hører til et annet tiltak.")})
     document = Document(measure=measure, status_update=status_update, title=title.strip() or file.name,
                         visibility=visibility, size=file.size, uploaded_by=user_or_none(acting_user))
-    document.file.save(file.name, file, save=False)
-    try:
-        document.full_clean()
-        document.save()
-    except Exception:
-        document.file.delete(save=False)  # nothing half-saved: no orphan file
-        raise
+    save_with_file(document, "file", file)
     audit_record(AuditEvent.Kind.DOCUMENT_UPLOADED, acting_user=acting_user,
                  reason=reason or _("Dokument lastet opp"), obj=document, collaboration=measure.collaboration,
                  new={_("Tiltak"): measure.title, _("Synlighet"): document.get_visibility_display()})
